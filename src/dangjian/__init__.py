@@ -1,0 +1,1 @@
+"""党建通 — grassroots Party-building platform."""

@@ -1,0 +1,82 @@
+import hashlib
+import secrets
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils import timezone
+
+
+class Role(models.TextChoices):
+    COUNTY_ADMIN = "county_admin", "组织部管理员"
+    COMMITTEE_OFFICER = "committee_officer", "党（工）委工作人员"
+    BRANCH_SECRETARY = "branch_secretary", "党支部书记/组织委员"
+    REVIEWER = "reviewer", "评审组/督查组成员"
+    MEMBER = "member", "党员"
+
+
+class User(AbstractUser):
+    """An account: its role, and the organization whose subtree is its scope."""
+
+    role = models.CharField("角色", max_length=30, choices=Role.choices, default=Role.MEMBER)
+    org = models.ForeignKey(
+        "orgs.Organization",
+        verbose_name="所属组织（权限范围）",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="accounts",
+    )
+    member = models.OneToOneField(
+        "members.Member",
+        verbose_name="对应党员",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="account",
+    )
+    display_name = models.CharField("姓名", max_length=50, blank=True)
+
+    class Meta:
+        verbose_name = "用户"
+        verbose_name_plural = "用户"
+
+    def get_full_name(self):
+        return self.display_name or super().get_full_name() or self.username
+
+    @property
+    def is_county_admin(self) -> bool:
+        return self.role == Role.COUNTY_ADMIN
+
+
+def _digest(raw: str) -> str:
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+class ApiTokenQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(expires_at__gt=timezone.now(), revoked=False)
+
+
+class ApiToken(models.Model):
+    """A bearer token for the API. Only its SHA-256 digest is stored."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    digest = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked = models.BooleanField(default=False)
+
+    objects = ApiTokenQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "接口令牌"
+        verbose_name_plural = "接口令牌"
+
+    @staticmethod
+    def new_raw() -> str:
+        return secrets.token_urlsafe(32)
+
+    @staticmethod
+    def digest_of(raw: str) -> str:
+        return _digest(raw)

@@ -1,0 +1,12 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from dangjian.api import api
+
+urlpatterns = [
+    path("", include("dangjian.core.urls")),
+    path("accounts/", include("dangjian.accounts.urls")),
+    path("orgs/", include("dangjian.orgs.urls")),
+    path("api/v1/", api.urls),
+    path("django-admin/", admin.site.urls),
+]

@@ -73,6 +73,9 @@ class ApiToken(models.Model):
         verbose_name = "接口令牌"
         verbose_name_plural = "接口令牌"
 
+    def __str__(self):
+        return f"{self.user} 的令牌（{self.expires_at:%Y-%m-%d} 到期）"
+
     @staticmethod
     def new_raw() -> str:
         return secrets.token_urlsafe(32)

@@ -2,6 +2,7 @@
 
 import datetime as dt
 
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema
 
@@ -128,7 +129,7 @@ def _out(org, children_count: int | None = None) -> dict:
 def _parent_or_422(user, pk: int, field: str = "parent_id"):
     try:
         return scoping.get_org_or_404(user, pk)
-    except Exception:
+    except Http404:
         raise ValidationFailed.field(field, "上级组织不存在或不在您的管理范围内") from None
 
 

@@ -277,6 +277,8 @@ def position_appoint(
         raise ValidationFailed.field("person_name", "请填写姓名或选择党员")
     if started_on > timezone.localdate():
         raise ValidationFailed.field("started_on", "任职日期不能晚于今天")
+    if org.established_on and started_on < org.established_on:
+        raise ValidationFailed.field("started_on", "任职日期不能早于组织成立日期")
     if post == Post.SECRETARY:
         current = LeadershipPosition.objects.filter(
             org=org, post=Post.SECRETARY, ended_on__isnull=True

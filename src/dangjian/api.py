@@ -2,6 +2,7 @@
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
+from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
@@ -47,28 +48,28 @@ def _field_message(error: dict) -> dict:
     field = ".".join(location)
     kind = error.get("type", "")
     messages = {
-        "missing": "此项为必填项",
-        "int_parsing": "请输入整数",
-        "int_type": "请输入整数",
-        "date_from_datetime_parsing": "日期格式应为 YYYY-MM-DD",
-        "date_parsing": "日期格式应为 YYYY-MM-DD",
-        "date_type": "日期格式应为 YYYY-MM-DD",
-        "string_type": "请输入文字",
-        "string_too_long": "内容过长",
-        "string_too_short": "内容过短",
-        "enum": "取值无效",
-        "literal_error": "取值无效",
-        "json_invalid": "请求体不是有效的 JSON",
-        "model_attributes_type": "请求体格式错误",
-        "dict_type": "请求体格式错误",
-        "greater_than_equal": "数值过小",
-        "less_than_equal": "数值过大",
+        "missing": _("此项为必填项"),
+        "int_parsing": _("请输入整数"),
+        "int_type": _("请输入整数"),
+        "date_from_datetime_parsing": _("日期格式应为 YYYY-MM-DD"),
+        "date_parsing": _("日期格式应为 YYYY-MM-DD"),
+        "date_type": _("日期格式应为 YYYY-MM-DD"),
+        "string_type": _("请输入文字"),
+        "string_too_long": _("内容过长"),
+        "string_too_short": _("内容过短"),
+        "enum": _("取值无效"),
+        "literal_error": _("取值无效"),
+        "json_invalid": _("请求体不是有效的 JSON"),
+        "model_attributes_type": _("请求体格式错误"),
+        "dict_type": _("请求体格式错误"),
+        "greater_than_equal": _("数值过小"),
+        "less_than_equal": _("数值过大"),
     }
     message = messages.get(kind)
     if message is None:
-        message = "取值无效" if kind.startswith(("enum", "literal")) else "输入无效"
+        message = _("取值无效") if kind.startswith(("enum", "literal")) else _("输入无效")
     if kind in ("enum", "literal_error") and error.get("ctx", {}).get("expected"):
-        message = f"取值无效，可选值：{error['ctx']['expected']}"
+        message = _("取值无效，可选值：%(expected)s") % {"expected": error["ctx"]["expected"]}
     return {"field": field, "message": message}
 
 
@@ -78,7 +79,7 @@ def on_validation_error(request, exc):
     return _error(
         request,
         422,
-        "输入有误：" + "；".join(f"{e['field'] or '请求'}：{e['message']}" for e in errors),
+        _("输入有误：") + _("；").join(f"{e['field'] or _('请求')}：{e['message']}" for e in errors),
         errors,
     )
 
@@ -90,17 +91,17 @@ def on_service_error(request, exc: ServiceError):
 
 @api.exception_handler(AuthenticationError)
 def on_unauthenticated(request, exc):
-    return _error(request, 401, "未登录或令牌无效，请先获取令牌")
+    return _error(request, 401, _("未登录或令牌无效，请先获取令牌"))
 
 
 @api.exception_handler(PermissionDenied)
 def on_forbidden(request, exc):
-    return _error(request, 403, str(exc) or "您无权执行此操作")
+    return _error(request, 403, str(exc) or _("您无权执行此操作"))
 
 
 @api.exception_handler(Http404)
 def on_not_found(request, exc):
-    return _error(request, 404, "对象不存在或不在您的管理范围内")
+    return _error(request, 404, _("对象不存在或不在您的管理范围内"))
 
 
 @api.exception_handler(HttpError)
@@ -123,7 +124,7 @@ def auth_token(request, payload: TokenIn):
 
     user = authenticate(request, username=payload.username, password=payload.password)
     if user is None or not user.is_active:
-        return _error(request, 401, "用户名或密码错误，或账号已被锁定")
+        return _error(request, 401, _("用户名或密码错误，或账号已被锁定"))
     return {"token": account_services.api_token_issue(user=user)}
 
 

@@ -4,23 +4,24 @@ import secrets
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 
 class Role(models.TextChoices):
-    COUNTY_ADMIN = "county_admin", "组织部管理员"
-    COMMITTEE_OFFICER = "committee_officer", "党（工）委工作人员"
-    BRANCH_SECRETARY = "branch_secretary", "党支部书记/组织委员"
-    REVIEWER = "reviewer", "评审组/督查组成员"
-    MEMBER = "member", "党员"
+    COUNTY_ADMIN = "county_admin", _("组织部管理员")
+    COMMITTEE_OFFICER = "committee_officer", _("党（工）委工作人员")
+    BRANCH_SECRETARY = "branch_secretary", _("党支部书记/组织委员")
+    REVIEWER = "reviewer", _("评审组/督查组成员")
+    MEMBER = "member", _("党员")
 
 
 class User(AbstractUser):
     """An account: its role, and the organization whose subtree is its scope."""
 
-    role = models.CharField("角色", max_length=30, choices=Role.choices, default=Role.MEMBER)
+    role = models.CharField(_("角色"), max_length=30, choices=Role.choices, default=Role.MEMBER)
     org = models.ForeignKey(
         "orgs.Organization",
-        verbose_name="所属组织（权限范围）",
+        verbose_name=_("所属组织（权限范围）"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,
@@ -28,17 +29,17 @@ class User(AbstractUser):
     )
     member = models.OneToOneField(
         "members.Member",
-        verbose_name="对应党员",
+        verbose_name=_("对应党员"),
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
         related_name="account",
     )
-    display_name = models.CharField("姓名", max_length=50, blank=True)
+    display_name = models.CharField(_("姓名"), max_length=50, blank=True)
 
     class Meta:
-        verbose_name = "用户"
-        verbose_name_plural = "用户"
+        verbose_name = _("用户")
+        verbose_name_plural = _("用户")
 
     def get_full_name(self):
         return self.display_name or super().get_full_name() or self.username
@@ -70,8 +71,8 @@ class ApiToken(models.Model):
     objects = ApiTokenQuerySet.as_manager()
 
     class Meta:
-        verbose_name = "接口令牌"
-        verbose_name_plural = "接口令牌"
+        verbose_name = _("接口令牌")
+        verbose_name_plural = _("接口令牌")
 
     def __str__(self):
         return f"{self.user} 的令牌（{self.expires_at:%Y-%m-%d} 到期）"

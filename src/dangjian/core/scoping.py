@@ -7,6 +7,7 @@ exist for them (404), which `get_org_or_404` and `scoped` guarantee.
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from . import tree
 
@@ -26,9 +27,9 @@ def scope_path(user) -> str | None:
 
 def require_tree_role(user) -> None:
     if not getattr(user, "is_authenticated", False):
-        raise PermissionDenied("请先登录")
+        raise PermissionDenied(_("请先登录"))
     if user.role not in TREE_ROLES:
-        raise PermissionDenied("您的角色无权访问组织管理功能")
+        raise PermissionDenied(_("您的角色无权访问组织管理功能"))
 
 
 def scoped(queryset: QuerySet, user, path_field: str = "path") -> QuerySet:
@@ -54,4 +55,4 @@ def get_org_or_404(user, pk, *, include_dissolved: bool = True):
     try:
         return scoped(queryset, user).get(pk=pk)
     except (Organization.DoesNotExist, ValueError, TypeError):
-        raise Http404("组织不存在或不在您的管理范围内") from None
+        raise Http404(_("组织不存在或不在您的管理范围内")) from None

@@ -4,6 +4,7 @@ import datetime as dt
 
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 
 from dangjian.core import scoping
@@ -130,7 +131,7 @@ def _parent_or_422(user, pk: int, field: str = "parent_id"):
     try:
         return scoping.get_org_or_404(user, pk)
     except Http404:
-        raise ValidationFailed.field(field, "上级组织不存在或不在您的管理范围内") from None
+        raise ValidationFailed.field(field, _("上级组织不存在或不在您的管理范围内")) from None
 
 
 @router.get("", response=OrgList, summary="组织列表（?within= 列出子树）")
@@ -212,7 +213,7 @@ def appoint(request, org_id: int, payload: PositionIn):
             .first()
         )
         if member is None:
-            raise ValidationFailed.field("member_id", "党员不存在或不在您的管理范围内")
+            raise ValidationFailed.field("member_id", _("党员不存在或不在您的管理范围内"))
     position = services.position_appoint(
         actor=request.user, org=org, member=member, **payload.dict(exclude={"member_id"})
     )

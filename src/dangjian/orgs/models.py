@@ -1,23 +1,24 @@
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class OrgKind(models.TextChoices):
-    COMMITTEE = "committee", "党委"
-    WORKING_COMMITTEE = "working_committee", "党工委"
-    GENERAL_BRANCH = "general_branch", "党总支"
-    BRANCH = "branch", "党支部"
-    GROUP = "group", "党小组"
+    COMMITTEE = "committee", _("党委")
+    WORKING_COMMITTEE = "working_committee", _("党工委")
+    GENERAL_BRANCH = "general_branch", _("党总支")
+    BRANCH = "branch", _("党支部")
+    GROUP = "group", _("党小组")
 
 
 class Domain(models.TextChoices):
-    TOWNSHIP = "township", "乡镇"
-    RURAL = "rural", "农村"
-    COMMUNITY = "community", "社区"
-    ORGAN = "organ", "机关"
-    INSTITUTION = "institution", "事业单位"
-    SOE = "soe", "国有企业"
-    PRIVATE = "private", "非公有制企业"
-    SOCIAL = "social", "社会组织"
+    TOWNSHIP = "township", _("乡镇")
+    RURAL = "rural", _("农村")
+    COMMUNITY = "community", _("社区")
+    ORGAN = "organ", _("机关")
+    INSTITUTION = "institution", _("事业单位")
+    SOE = "soe", _("国有企业")
+    PRIVATE = "private", _("非公有制企业")
+    SOCIAL = "social", _("社会组织")
 
 
 class OrganizationQuerySet(models.QuerySet):
@@ -33,13 +34,13 @@ class OrganizationQuerySet(models.QuerySet):
 class Organization(models.Model):
     """A Party organization in the tree. `path` ("1/5/23/") holds the ids from the root down."""
 
-    name = models.CharField("组织名称", max_length=100)
-    code = models.CharField("组织编码", max_length=30, unique=True)
-    kind = models.CharField("组织类别", max_length=20, choices=OrgKind.choices)
-    domain = models.CharField("所属领域", max_length=20, choices=Domain.choices)
+    name = models.CharField(_("组织名称"), max_length=100)
+    code = models.CharField(_("组织编码"), max_length=30, unique=True)
+    kind = models.CharField(_("组织类别"), max_length=20, choices=OrgKind.choices)
+    domain = models.CharField(_("所属领域"), max_length=20, choices=Domain.choices)
     parent = models.ForeignKey(
         "self",
-        verbose_name="上级组织",
+        verbose_name=_("上级组织"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,
@@ -47,23 +48,23 @@ class Organization(models.Model):
     )
     path = models.CharField(max_length=255, db_index=True, editable=False)
     depth = models.PositiveSmallIntegerField(default=0, editable=False)
-    sort_order = models.PositiveIntegerField("排序", default=0)
-    established_on = models.DateField("成立日期", null=True, blank=True)
-    dissolved_on = models.DateField("撤销日期", null=True, blank=True)
+    sort_order = models.PositiveIntegerField(_("排序"), default=0)
+    established_on = models.DateField(_("成立日期"), null=True, blank=True)
+    dissolved_on = models.DateField(_("撤销日期"), null=True, blank=True)
     # A joint branch (联合党支部) serves several units; 支部条例 第5条 caps it at about five.
-    unit_count = models.PositiveSmallIntegerField("覆盖单位数", default=1)
+    unit_count = models.PositiveSmallIntegerField(_("覆盖单位数"), default=1)
     # The day the 党员大会/代表大会 elected the current committee (届期起算日). A partial reshuffle keeps it.
-    term_started_on = models.DateField("本届班子选举日期", null=True, blank=True)
-    term_years_override = models.PositiveSmallIntegerField("届期（年，留空按规定）", null=True, blank=True)
+    term_started_on = models.DateField(_("本届班子选举日期"), null=True, blank=True)
+    term_years_override = models.PositiveSmallIntegerField(_("届期（年，留空按规定）"), null=True, blank=True)
     is_grassroots = models.BooleanField(
-        "基层组织", default=True, help_text="县（市、区）委、机关工委等上级党委不适用基层组织设置规则"
+        _("基层组织"), default=True, help_text=_("县（市、区）委、机关工委等上级党委不适用基层组织设置规则")
     )
 
     objects = OrganizationQuerySet.as_manager()
 
     class Meta:
-        verbose_name = "党组织"
-        verbose_name_plural = "党组织"
+        verbose_name = _("党组织")
+        verbose_name_plural = _("党组织")
         ordering = ["path"]
         indexes = [models.Index(fields=["parent", "sort_order"], name="org_children_idx")]
 
@@ -76,42 +77,42 @@ class Organization(models.Model):
 
 
 class Post(models.TextChoices):
-    SECRETARY = "secretary", "书记"
-    DEPUTY_SECRETARY = "deputy_secretary", "副书记"
-    ORGANIZATION = "organization", "组织委员"
-    PUBLICITY = "publicity", "宣传委员"
-    DISCIPLINE = "discipline", "纪检委员"
-    YOUTH = "youth", "青年委员"
-    WOMEN = "women", "妇女委员"
-    MEMBER = "member", "委员"
-    GROUP_LEADER = "group_leader", "党小组组长"
+    SECRETARY = "secretary", _("书记")
+    DEPUTY_SECRETARY = "deputy_secretary", _("副书记")
+    ORGANIZATION = "organization", _("组织委员")
+    PUBLICITY = "publicity", _("宣传委员")
+    DISCIPLINE = "discipline", _("纪检委员")
+    YOUTH = "youth", _("青年委员")
+    WOMEN = "women", _("妇女委员")
+    MEMBER = "member", _("委员")
+    GROUP_LEADER = "group_leader", _("党小组组长")
 
 
 class LeadershipPosition(models.Model):
     """One person holding one post in an organization's leadership team (班子) for a period."""
 
     org = models.ForeignKey(
-        Organization, verbose_name="党组织", on_delete=models.PROTECT, related_name="positions"
+        Organization, verbose_name=_("党组织"), on_delete=models.PROTECT, related_name="positions"
     )
-    post = models.CharField("职务", max_length=20, choices=Post.choices)
+    post = models.CharField(_("职务"), max_length=20, choices=Post.choices)
     member = models.ForeignKey(
         "members.Member",
-        verbose_name="党员",
+        verbose_name=_("党员"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,
         related_name="positions",
     )
-    person_name = models.CharField("姓名", max_length=50)
-    started_on = models.DateField("任职日期")
-    ended_on = models.DateField("离任日期", null=True, blank=True)
-    end_reason = models.CharField("离任原因", max_length=100, blank=True)
-    decision_ref = models.CharField("批复/备案文号", max_length=100, blank=True)
+    person_name = models.CharField(_("姓名"), max_length=50)
+    started_on = models.DateField(_("任职日期"))
+    ended_on = models.DateField(_("离任日期"), null=True, blank=True)
+    end_reason = models.CharField(_("离任原因"), max_length=100, blank=True)
+    decision_ref = models.CharField(_("批复/备案文号"), max_length=100, blank=True)
     sort_order = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
-        verbose_name = "班子成员"
-        verbose_name_plural = "班子成员"
+        verbose_name = _("班子成员")
+        verbose_name_plural = _("班子成员")
         ordering = ["org", "ended_on", "sort_order", "started_on"]
         constraints = [
             models.CheckConstraint(

@@ -3,6 +3,8 @@
 import datetime as dt
 from dataclasses import dataclass, field
 
+from django.utils.translation import gettext as _
+
 # Posts that make someone a member of the leadership team (a 党小组组长 does not).
 TEAM_POSTS = frozenset(
     {"secretary", "deputy_secretary", "organization", "publicity", "discipline", "youth", "women", "member"}
@@ -129,6 +131,10 @@ def _team_size(posts: tuple[str, ...]) -> int:
     return sum(1 for post in posts if post in TEAM_POSTS)
 
 
+def _date(day: dt.date) -> str:
+    return day.strftime(_("%Y年%m月%d日"))
+
+
 def check_structure(facts: StructureFacts, today: dt.date) -> StructureCheck:
     """Evaluate the set-up rules of RULES.md section A for one organization."""
     findings: list[Finding] = []
@@ -147,8 +153,8 @@ def check_structure(facts: StructureFacts, today: dt.date) -> StructureCheck:
             add(
                 "group_leader_missing",
                 "error",
-                "党小组未设组长，组长由党支部指定或党小组党员推荐产生。",
-                "支部条例 第13条",
+                _("党小组未设组长，组长由党支部指定或党小组党员推荐产生。"),
+                _("支部条例 第13条"),
             )
         return StructureCheck(facts.full_members, facts.probationary_members, False, 0, None, None, findings)
 
@@ -158,20 +164,25 @@ def check_structure(facts: StructureFacts, today: dt.date) -> StructureCheck:
         )
 
     if secretaries == 0:
-        add("secretary_missing", "error", "未配备书记，应及时选举或由上级党组织指派。", "支部条例 第20、21条")
+        add(
+            "secretary_missing",
+            "error",
+            _("未配备书记，应及时选举或由上级党组织指派。"),
+            _("支部条例 第20、21条"),
+        )
     elif secretaries > 1:
         add(
             "secretary_duplicate",
             "error",
-            f"同时在任书记 {secretaries} 名，书记只能设 1 名。",
-            "支部条例 第20条",
+            _("同时在任书记 %(count)s 名，书记只能设 1 名。") % {"count": secretaries},
+            _("支部条例 第20条"),
         )
     if deputies > 1 and facts.kind == "branch":
         add(
             "deputy_too_many",
             "warning",
-            f"副书记 {deputies} 名，党支部必要时设副书记 1 名。",
-            "支部条例 第20条",
+            _("副书记 %(count)s 名，党支部必要时设副书记 1 名。") % {"count": deputies},
+            _("支部条例 第20条"),
         )
 
     if facts.kind == "branch":
@@ -182,59 +193,71 @@ def check_structure(facts: StructureFacts, today: dt.date) -> StructureCheck:
                 add(
                     "branch_below_three",
                     "error",
-                    f"正式党员 {facts.full_members} 人，不足 3 人，应与邻近单位联合成立党支部。",
-                    "支部条例 第4、5条；党章 第30条",
+                    _("正式党员 %(full)s 人，不足 3 人，应与邻近单位联合成立党支部。")
+                    % {"full": facts.full_members},
+                    _("支部条例 第4、5条；党章 第30条"),
                 )
         if facts.unit_count > JOINT_BRANCH_MAX_UNITS:
             add(
                 "joint_branch_too_many_units",
                 "warning",
-                f"联合党支部覆盖 {facts.unit_count} 个单位，一般不超过 {JOINT_BRANCH_MAX_UNITS} 个。",
-                "支部条例 第5条",
+                _("联合党支部覆盖 %(units)s 个单位，一般不超过 %(max_units)s 个。")
+                % {"units": facts.unit_count, "max_units": JOINT_BRANCH_MAX_UNITS},
+                _("支部条例 第5条"),
             )
         if facts.total_members > BRANCH_SOFT_CAP:
             add(
                 "branch_over_fifty",
                 "warning",
-                f"党员 {facts.total_members} 人，党支部党员人数一般不超过 50 人，可考虑设立党总支或调整党支部。",
-                "支部条例 第4条",
+                _("党员 %(total)s 人，党支部党员人数一般不超过 50 人，可考虑设立党总支或调整党支部。")
+                % {"total": facts.total_members},
+                _("支部条例 第4条"),
             )
         if required and size < 3:
             add(
                 "committee_missing",
                 "error",
-                f"正式党员 {facts.full_members} 人（7 人以上），应设立由 3 至 5 人组成的支部委员会，现有委员 {size} 人。",
-                "支部条例 第20条",
+                _(
+                    "正式党员 %(full)s 人（7 人以上），应设立由 3 至 5 人组成的支部委员会，现有委员 %(size)s 人。"
+                )
+                % {"full": facts.full_members, "size": size},
+                _("支部条例 第20条"),
             )
         elif required and size > 7:
-            add("committee_too_large", "error", f"支部委员会 {size} 人，一般不超过 7 人。", "支部条例 第20条")
+            add(
+                "committee_too_large",
+                "error",
+                _("支部委员会 %(size)s 人，一般不超过 7 人。") % {"size": size},
+                _("支部条例 第20条"),
+            )
         elif required and size > 5:
             add(
                 "committee_above_five",
                 "warning",
-                f"支部委员会 {size} 人，一般由 3 至 5 人组成。",
-                "支部条例 第20条",
+                _("支部委员会 %(size)s 人，一般由 3 至 5 人组成。") % {"size": size},
+                _("支部条例 第20条"),
             )
         elif not required and size > 2:
             add(
                 "committee_not_needed",
                 "warning",
-                f"正式党员不足 7 人，不设支部委员会，设书记 1 名、必要时设副书记 1 名；现配备 {size} 人。",
-                "支部条例 第20条",
+                _("正式党员不足 7 人，不设支部委员会，设书记 1 名、必要时设副书记 1 名；现配备 %(size)s 人。")
+                % {"size": size},
+                _("支部条例 第20条"),
             )
         elif not required and size <= 2 and facts.full_members > 0:
             add(
                 "duties_named",
                 "info",
-                "不设支部委员会的党支部，应明确党员具体负责组织、纪检、宣传等工作。",
-                "示范点创建标准 二(二)4",
+                _("不设支部委员会的党支部，应明确党员具体负责组织、纪检、宣传等工作。"),
+                _("示范点创建标准 二(二)4"),
             )
         if facts.total_members >= facts.group_advised_at and facts.group_count == 0:
             add(
                 "groups_advised",
                 "info",
-                f"党员 {facts.total_members} 人，人数较多或分散的党支部应划分党小组。",
-                "支部条例 第13条",
+                _("党员 %(total)s 人，人数较多或分散的党支部应划分党小组。") % {"total": facts.total_members},
+                _("支部条例 第13条"),
             )
 
     if facts.kind == "general_branch":
@@ -242,22 +265,23 @@ def check_structure(facts: StructureFacts, today: dt.date) -> StructureCheck:
             add(
                 "general_branch_small",
                 "info",
-                f"党员 {facts.total_members} 人，不足 50 人设立党总支须经上级党组织批准。",
-                "机关条例 第5条；党章 第30条",
+                _("党员 %(total)s 人，不足 50 人设立党总支须经上级党组织批准。")
+                % {"total": facts.total_members},
+                _("机关条例 第5条；党章 第30条"),
             )
         if facts.total_members >= BASIC_COMMITTEE_FROM:
             add(
                 "committee_advised",
                 "info",
-                f"党员 {facts.total_members} 人，达到 100 人，可设立党的基层委员会。",
-                "机关条例 第6条",
+                _("党员 %(total)s 人，达到 100 人，可设立党的基层委员会。") % {"total": facts.total_members},
+                _("机关条例 第6条"),
             )
         if size and not 5 <= size <= 7:
             add(
                 "general_branch_committee_size",
                 "error" if size > 9 else "warning",
-                f"总支委员会 {size} 人，一般为 5 至 7 人，最多不超过 9 人。",
-                "中组部有关规定（RULES.md 第14条）",
+                _("总支委员会 %(size)s 人，一般为 5 至 7 人，最多不超过 9 人。") % {"size": size},
+                _("中组部有关规定（RULES.md 第14条）"),
             )
 
     if facts.kind == "committee":
@@ -265,42 +289,44 @@ def check_structure(facts: StructureFacts, today: dt.date) -> StructureCheck:
             add(
                 "committee_small",
                 "info",
-                f"党员 {facts.total_members} 人，不足 100 人设立党委须经上级党组织批准。",
-                "机关条例 第6条；党章 第30条",
+                _("党员 %(total)s 人，不足 100 人设立党委须经上级党组织批准。")
+                % {"total": facts.total_members},
+                _("机关条例 第6条；党章 第30条"),
             )
         if size and not 5 <= size <= 9:
             add(
                 "committee_size",
                 "warning",
-                f"党委委员 {size} 人，基层党委一般为 5 至 9 人。",
-                "中组部有关规定（RULES.md 第14条）",
+                _("党委委员 %(size)s 人，基层党委一般为 5 至 9 人。") % {"size": size},
+                _("中组部有关规定（RULES.md 第14条）"),
             )
 
     has_team = size > 0
     if has_team and ends_on is None:
-        add("term_unknown", "info", "未登记本届班子选举日期，无法计算届期。", "支部条例 第21条")
+        add("term_unknown", "info", _("未登记本届班子选举日期，无法计算届期。"), _("支部条例 第21条"))
     elif ends_on is not None:
         status = term_status(ends_on, today, facts.term_reminder_months)
         if status == "overdue":
             add(
                 "term_overdue",
                 "error",
-                f"本届任期已于 {ends_on:%Y年%m月%d日} 届满，超期超过 1 年，应立即换届。",
-                "支部条例 第21条；选举条例 第3条",
+                _("本届任期已于 %(date)s 届满，超期超过 1 年，应立即换届。") % {"date": _date(ends_on)},
+                _("支部条例 第21条；选举条例 第3条"),
             )
         elif status == "expired":
             add(
                 "term_expired",
                 "error",
-                f"本届任期已于 {ends_on:%Y年%m月%d日} 届满，应按期换届；延期须经上级批准，一般不超过 1 年。",
-                "支部条例 第21条；选举条例 第3条",
+                _("本届任期已于 %(date)s 届满，应按期换届；延期须经上级批准，一般不超过 1 年。")
+                % {"date": _date(ends_on)},
+                _("支部条例 第21条；选举条例 第3条"),
             )
         elif status == "due":
             add(
                 "term_due",
                 "warning",
-                f"本届任期将于 {ends_on:%Y年%m月%d日} 届满，应做好换届准备。",
-                "支部条例 第六章（届满前约 6 个月提醒）",
+                _("本届任期将于 %(date)s 届满，应做好换届准备。") % {"date": _date(ends_on)},
+                _("支部条例 第六章（届满前约 6 个月提醒）"),
             )
 
     return StructureCheck(

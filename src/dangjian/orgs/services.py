@@ -7,6 +7,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Value
 from django.db.models.functions import Concat, Substr
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from dangjian.core import audit, scoping, tree
 from dangjian.core.errors import TransitionNotAllowed, ValidationFailed
@@ -44,22 +45,28 @@ def _require_manager(actor, org: Organization, *, below_root: bool) -> None:
     """
     scoping.require_tree_role(actor)
     if not scoping.in_scope(actor, org.path):
-        raise PermissionDenied("该组织不在您的管理范围内")
+        raise PermissionDenied(_("该组织不在您的管理范围内"))
     if below_root and org.pk == actor.org_id and actor.role != "county_admin":
-        raise PermissionDenied("本组织的设立、调整和撤销由上级党组织决定")
+        raise PermissionDenied(_("本组织的设立、调整和撤销由上级党组织决定"))
 
 
 def _require_may_create_under(actor, parent: Organization, kind: str) -> None:
     _require_manager(actor, parent, below_root=False)
     if actor.role == "branch_secretary" and kind != OrgKind.GROUP:
-        raise PermissionDenied("党支部只能在本支部下划分党小组")
+        raise PermissionDenied(_("党支部只能在本支部下划分党小组"))
 
 
 def _check_parent(parent: Organization, kind: str, field: str = "parent") -> None:
     if parent.is_dissolved:
-        raise ValidationFailed.field(field, f"上级组织“{parent.name}”已撤销")
+        raise ValidationFailed.field(
+            field, _("上级组织“%(parent_name)s”已撤销") % {"parent_name": parent.name}
+        )
     if not rules.may_contain(parent.kind, kind):
-        raise ValidationFailed.field(field, f"{parent.get_kind_display()}下不能设立{OrgKind(kind).label}")
+        raise ValidationFailed.field(
+            field,
+            _("%(parent_kind)s下不能设立%(kind_label)s")
+            % {"parent_kind": parent.get_kind_display(), "kind_label": OrgKind(kind).label},
+        )
 
 
 def _check_code_free(code: str, exclude_pk: int | None = None) -> None:
@@ -67,7 +74,7 @@ def _check_code_free(code: str, exclude_pk: int | None = None) -> None:
     if exclude_pk is not None:
         clash = clash.exclude(pk=exclude_pk)
     if clash.exists():
-        raise ValidationFailed.field("code", f"组织编码“{code}”已被使用")
+        raise ValidationFailed.field("code", _("组织编码“%(code)s”已被使用") % {"code": code})
 
 
 # --- organizations -----------------------------------------------------------------------------------------
@@ -88,13 +95,13 @@ def org_create(
     _require_may_create_under(actor, parent, kind)
     name, code = name.strip(), code.strip()
     if not name:
-        raise ValidationFailed.field("name", "请填写组织名称")
+        raise ValidationFailed.field("name", _("请填写组织名称"))
     if not code:
-        raise ValidationFailed.field("code", "请填写组织编码")
+        raise ValidationFailed.field("code", _("请填写组织编码"))
     _check_parent(parent, kind)
     _check_code_free(code)
     if unit_count < 1:
-        raise ValidationFailed.field("unit_count", "覆盖单位数至少为 1")
+        raise ValidationFailed.field("unit_count", _("覆盖单位数至少为 1"))
     last = Organization.objects.filter(parent=parent).order_by("-sort_order").first()
     org = Organization.objects.create(
         name=name,
@@ -137,32 +144,38 @@ def org_update(*, actor, org: Organization, **changes) -> Organization:
     """Rename an organization or correct its particulars (not its place in the tree: see org_move)."""
     unknown = set(changes) - EDITABLE_FIELDS
     if unknown:
-        raise ValidationFailed(f"不能修改的字段：{'、'.join(sorted(unknown))}")
+        raise ValidationFailed(
+            _("不能修改的字段：%(sorted_unknown)s") % {"sorted_unknown": "、".join(sorted(unknown))}
+        )
     org = Organization.objects.select_for_update().get(pk=org.pk)
     structural = {"name", "code", "domain"} & set(changes)
     _require_manager(actor, org, below_root=bool(structural))
     if org.is_dissolved:
-        raise TransitionNotAllowed("该组织已撤销，不能再修改")
+        raise TransitionNotAllowed(_("该组织已撤销，不能再修改"))
     if "name" in changes:
         changes["name"] = (changes["name"] or "").strip()
         if not changes["name"]:
-            raise ValidationFailed.field("name", "请填写组织名称")
+            raise ValidationFailed.field("name", _("请填写组织名称"))
     if "code" in changes:
         changes["code"] = (changes["code"] or "").strip()
         if not changes["code"]:
-            raise ValidationFailed.field("code", "请填写组织编码")
+            raise ValidationFailed.field("code", _("请填写组织编码"))
         _check_code_free(changes["code"], exclude_pk=org.pk)
     if changes.get("unit_count") is not None and changes["unit_count"] < 1:
-        raise ValidationFailed.field("unit_count", "覆盖单位数至少为 1")
+        raise ValidationFailed.field("unit_count", _("覆盖单位数至少为 1"))
     if changes.get("term_started_on") and changes["term_started_on"] > timezone.localdate():
-        raise ValidationFailed.field("term_started_on", "选举日期不能晚于今天")
+        raise ValidationFailed.field("term_started_on", _("选举日期不能晚于今天"))
     before = audit.snapshot(org, ORG_FIELDS)
     for name, value in changes.items():
         setattr(org, name, value)
     org.save()
     after = audit.snapshot(org, ORG_FIELDS)
     if before != after:
-        summary = f"更名为“{org.name}”" if before["name"] != after["name"] else "修改组织信息"
+        summary = (
+            _("更名为“%(org_name)s”") % {"org_name": org.name}
+            if before["name"] != after["name"]
+            else _("修改组织信息")
+        )
         audit.record(
             actor=actor, action="update", obj=org, org=org, summary=summary, before=before, after=after
         )
@@ -176,11 +189,11 @@ def org_move(*, actor, org: Organization, new_parent: Organization) -> Organizat
     _require_manager(actor, org, below_root=True)
     _require_manager(actor, new_parent, below_root=False)
     if org.is_dissolved:
-        raise TransitionNotAllowed("该组织已撤销，不能调整隶属关系")
+        raise TransitionNotAllowed(_("该组织已撤销，不能调整隶属关系"))
     if org.parent_id == new_parent.pk:
-        raise ValidationFailed.field("parent", "新的上级组织与原上级组织相同")
+        raise ValidationFailed.field("parent", _("新的上级组织与原上级组织相同"))
     if tree.is_within(new_parent.path, org.path):
-        raise ValidationFailed.field("parent", "不能把组织调整到它自己或它的下级组织之下")
+        raise ValidationFailed.field("parent", _("不能把组织调整到它自己或它的下级组织之下"))
     _check_parent(new_parent, org.kind)
     before = audit.snapshot(org, ORG_FIELDS)
     old_path, old_depth = org.path, org.depth
@@ -213,26 +226,31 @@ def org_dissolve(*, actor, org: Organization, dissolved_on: dt.date, reason: str
     org = Organization.objects.select_for_update().get(pk=org.pk)
     _require_manager(actor, org, below_root=True)
     if org.is_dissolved:
-        raise TransitionNotAllowed(f"该组织已于 {org.dissolved_on:%Y-%m-%d} 撤销")
+        raise TransitionNotAllowed(
+            _("该组织已于 %(dissolved_on)s 撤销") % {"dissolved_on": format(org.dissolved_on, "%Y-%m-%d")}
+        )
     if not (reason or "").strip():
-        raise ValidationFailed.field("reason", "请填写撤销原因或批复文号")
+        raise ValidationFailed.field("reason", _("请填写撤销原因或批复文号"))
     if dissolved_on > timezone.localdate():
-        raise ValidationFailed.field("dissolved_on", "撤销日期不能晚于今天")
+        raise ValidationFailed.field("dissolved_on", _("撤销日期不能晚于今天"))
     if org.established_on and dissolved_on < org.established_on:
-        raise ValidationFailed.field("dissolved_on", "撤销日期不能早于成立日期")
+        raise ValidationFailed.field("dissolved_on", _("撤销日期不能早于成立日期"))
     active_children = Organization.objects.active().filter(parent=org).count()
     if active_children:
         raise TransitionNotAllowed(
-            f"该组织下还有 {active_children} 个组织，请先调整或撤销下级组织（支部条例 第二章）"
+            _("该组织下还有 %(active_children)s 个组织，请先调整或撤销下级组织（支部条例 第二章）")
+            % {"active_children": active_children}
         )
     members = Member.objects.counted().filter(org=org).count()
     if members:
-        raise TransitionNotAllowed(f"该组织还有 {members} 名党员，请先转接其组织关系（教管条例 第25条）")
+        raise TransitionNotAllowed(
+            _("该组织还有 %(members)s 名党员，请先转接其组织关系（教管条例 第25条）") % {"members": members}
+        )
     before = audit.snapshot(org, ORG_FIELDS)
     org.dissolved_on = dissolved_on
     org.save(update_fields=["dissolved_on"])
     LeadershipPosition.objects.filter(org=org, ended_on__isnull=True).update(
-        ended_on=dissolved_on, end_reason="组织撤销"
+        ended_on=dissolved_on, end_reason=_("组织撤销")
     )
     audit.record(
         actor=actor,
@@ -263,28 +281,31 @@ def position_appoint(
     """Record that someone took a post in the organization's leadership team (or as 党小组组长)."""
     _require_manager(actor, org, below_root=False)
     if org.is_dissolved:
-        raise TransitionNotAllowed("该组织已撤销，不能任职")
+        raise TransitionNotAllowed(_("该组织已撤销，不能任职"))
     if post not in Post.values:
-        raise ValidationFailed.field("post", "职务无效")
+        raise ValidationFailed.field("post", _("职务无效"))
     if (post == Post.GROUP_LEADER) != (org.kind == OrgKind.GROUP):
-        raise ValidationFailed.field("post", "党小组只设组长；党小组组长只能在党小组任职")
+        raise ValidationFailed.field("post", _("党小组只设组长；党小组组长只能在党小组任职"))
     if member is not None:
         if not tree.is_within(member.org_path, _branch_path(org)):
-            raise ValidationFailed.field("member", "任职党员应为本组织（或其下级组织）的党员")
+            raise ValidationFailed.field("member", _("任职党员应为本组织（或其下级组织）的党员"))
         person_name = person_name or member.name
     person_name = (person_name or "").strip()
     if not person_name:
-        raise ValidationFailed.field("person_name", "请填写姓名或选择党员")
+        raise ValidationFailed.field("person_name", _("请填写姓名或选择党员"))
     if started_on > timezone.localdate():
-        raise ValidationFailed.field("started_on", "任职日期不能晚于今天")
+        raise ValidationFailed.field("started_on", _("任职日期不能晚于今天"))
     if org.established_on and started_on < org.established_on:
-        raise ValidationFailed.field("started_on", "任职日期不能早于组织成立日期")
+        raise ValidationFailed.field("started_on", _("任职日期不能早于组织成立日期"))
     if post == Post.SECRETARY:
         current = LeadershipPosition.objects.filter(
             org=org, post=Post.SECRETARY, ended_on__isnull=True
         ).first()
         if current is not None:
-            raise TransitionNotAllowed(f"现任书记为{current.person_name}，请先办理其离任再任命新书记")
+            raise TransitionNotAllowed(
+                _("现任书记为%(person_name)s，请先办理其离任再任命新书记")
+                % {"person_name": current.person_name}
+            )
     order = list(Post.values).index(post)
     position = LeadershipPosition.objects.create(
         org=org,
@@ -320,18 +341,20 @@ def position_end(
     position = LeadershipPosition.objects.select_for_update().select_related("org").get(pk=position.pk)
     _require_manager(actor, position.org, below_root=False)
     if position.ended_on is not None:
-        raise TransitionNotAllowed(f"该任职已于 {position.ended_on:%Y-%m-%d} 结束")
+        raise TransitionNotAllowed(
+            _("该任职已于 %(ended_on)s 结束") % {"ended_on": format(position.ended_on, "%Y-%m-%d")}
+        )
     if ended_on < position.started_on:
-        raise ValidationFailed.field("ended_on", "离任日期不能早于任职日期")
+        raise ValidationFailed.field("ended_on", _("离任日期不能早于任职日期"))
     if ended_on > timezone.localdate():
-        raise ValidationFailed.field("ended_on", "离任日期不能晚于今天")
+        raise ValidationFailed.field("ended_on", _("离任日期不能晚于今天"))
     before = audit.snapshot(position, POSITION_FIELDS)
     position.ended_on = ended_on
     position.end_reason = (reason or "").strip()
     try:
         position.save(update_fields=["ended_on", "end_reason"])
     except IntegrityError:
-        raise ValidationFailed.field("ended_on", "离任日期不能早于任职日期") from None
+        raise ValidationFailed.field("ended_on", _("离任日期不能早于任职日期")) from None
     audit.record(
         actor=actor,
         action="end",

@@ -1,20 +1,192 @@
+"""The home page (overview for the tree roles, own record for a member) and the audit log."""
+
+import datetime as dt
+
+from django import forms
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.shortcuts import render
+from django.utils import timezone
 
-from dangjian.core import scoping
+from dangjian.core import scoping, tree
+from dangjian.core.crypto import mask_id_number, mask_phone
 from dangjian.core.models import AuditEntry
+from dangjian.members.models import Status
 from dangjian.orgs import selectors as org_selectors
+
+# --- home ----------------------------------------------------------------------------------------------------
 
 
 @login_required
 def home(request):
-    return render(request, "core/home.html", {"overview": org_selectors.overview(user=request.user)})
+    user = request.user
+    if user.role in scoping.TREE_ROLES:
+        return _overview_page(request)
+    if user.role == "member":
+        return _member_page(request)
+    return render(request, "core/home_reviewer.html", {"crumbs": []})
+
+
+def _series(rows) -> dict:
+    return {"labels": [label for label, _n, _v in rows], "values": [n for _label, n, _v in rows]}
+
+
+def _overview_page(request):
+    overview = org_selectors.overview(user=request.user)
+    if not overview:  # a tree role without an organization: nothing to show yet
+        return render(request, "core/home_reviewer.html", {"no_scope": True})
+    categories = {value: n for _label, n, value in overview["by_category"]}
+    status_labels = dict(Status.choices)
+    by_status = [
+        (status_labels[value], overview["by_status"].get(value, 0), value)
+        for value in Status.values
+        if overview["by_status"].get(value, 0)
+    ]
+    charts = {
+        "by_kind": _series(overview["by_kind"]),
+        "by_domain": _series(overview["by_domain"]),
+        "by_category": _series(overview["by_category"]),
+        "by_status": _series(by_status),
+    }
+    return render(
+        request,
+        "core/home.html",
+        {
+            "overview": overview,
+            "full_members": categories.get("full", 0),
+            "probationary_members": categories.get("probationary", 0),
+            "by_status": by_status,
+            "charts": charts,
+        },
+    )
+
+
+def _member_page(request):
+    member = request.user.member
+    record = None
+    if member is not None:
+        record = {
+            "member": member,
+            "org_name": member.org.name,
+            "id_number": mask_id_number(member.id_number),
+            "phone": mask_phone(member.phone),
+        }
+    return render(request, "core/home_member.html", {"record": record})
+
+
+# --- audit log -----------------------------------------------------------------------------------------------
+
+# Object types in the log, named for the reader; a module that audits a new type adds one line here.
+OBJECT_TYPES = {
+    "orgs.organization": "党组织",
+    "orgs.leadershipposition": "班子成员",
+    "members.member": "党员",
+    "accounts.user": "用户账号",
+}
+PAGE_SIZE = 50
+
+
+class AuditFilterForm(forms.Form):
+    actor = forms.CharField(label="操作人", required=False, max_length=150)
+    action = forms.ChoiceField(label="操作", required=False, choices=[("", "全部操作"), *AuditEntry.Action.choices])
+    object_type = forms.ChoiceField(
+        label="对象类型", required=False, choices=[("", "全部类型"), *OBJECT_TYPES.items()]
+    )
+    org = forms.CharField(label="相关组织", required=False, max_length=100, help_text="组织编码或名称")
+    date_from = forms.DateField(label="开始日期", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date_to = forms.DateField(label="结束日期", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+    def clean(self):
+        data = super().clean()
+        if data.get("date_from") and data.get("date_to") and data["date_from"] > data["date_to"]:
+            self.add_error("date_to", "结束日期不能早于开始日期")
+        return data
+
+
+def _start_of(day: dt.date) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+
+
+def _visible_entries(user):
+    """Entries about organizations in the admin's subtree, plus entries without an organization (sign-ins,
+    tokens) made by accounts of that subtree."""
+    root = scoping.scope_path(user)
+    if root is None:
+        return AuditEntry.objects.none()
+    return AuditEntry.objects.filter(
+        tree.within(root, "org_path") | (Q(org_path="") & tree.within(root, "actor__org__path"))
+    )
+
+
+def _filtered(queryset, data: dict):
+    if data.get("actor"):
+        value = data["actor"].strip()
+        queryset = queryset.filter(Q(actor__username__iexact=value) | Q(actor_name__icontains=value))
+    if data.get("action"):
+        queryset = queryset.filter(action=data["action"])
+    if data.get("object_type"):
+        queryset = queryset.filter(object_type=data["object_type"])
+    if data.get("org"):
+        value = data["org"].strip()
+        queryset = queryset.filter(Q(org__code__iexact=value) | Q(org__name__icontains=value))
+    if data.get("date_from"):
+        queryset = queryset.filter(at__gte=_start_of(data["date_from"]))
+    if data.get("date_to"):
+        queryset = queryset.filter(at__lt=_start_of(data["date_to"] + dt.timedelta(days=1)))
+    return queryset
+
+
+def _keyset_page(queryset, *, older_than: int | None, newer_than: int | None):
+    """One page of the log, newest first, continued from an entry id (keyset: no deep OFFSET, no count)."""
+    queryset = queryset.select_related("actor", "org")
+    if newer_than is not None:
+        anchor = AuditEntry.objects.filter(pk=newer_than).values_list("at", flat=True).first()
+        if anchor is not None:
+            rows = list(
+                queryset.filter(Q(at__gt=anchor) | Q(at=anchor, id__gt=newer_than)).order_by("at", "id")[
+                    : PAGE_SIZE + 1
+                ]
+            )
+            if len(rows) > PAGE_SIZE:
+                return rows[:PAGE_SIZE][::-1], True, True
+            # Fewer than a page is left above the anchor: that is simply the first page.
+    has_newer = False
+    if older_than is not None:
+        anchor = AuditEntry.objects.filter(pk=older_than).values_list("at", flat=True).first()
+        if anchor is not None:
+            queryset = queryset.filter(Q(at__lt=anchor) | Q(at=anchor, id__lt=older_than))
+            has_newer = True
+    rows = list(queryset.order_by("-at", "-id")[: PAGE_SIZE + 1])
+    return rows[:PAGE_SIZE], has_newer, len(rows) > PAGE_SIZE
+
+
+def _int_or_none(value) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
 
 
 @login_required
 def audit_log(request):
     if request.user.role != "county_admin":
         raise PermissionDenied("仅组织部管理员可查看操作日志")
-    entries = scoping.scoped(AuditEntry.objects.all(), request.user, "org_path")[:100]
-    return render(request, "core/audit_log.html", {"entries": entries})
+    form = AuditFilterForm(request.GET or None)
+    data = form.cleaned_data if form.is_valid() else {}
+    entries, has_newer, has_older = _keyset_page(
+        _filtered(_visible_entries(request.user), data),
+        older_than=_int_or_none(request.GET.get("older_than")),
+        newer_than=_int_or_none(request.GET.get("newer_than")),
+    )
+    context = {
+        "form": form,
+        "entries": entries,
+        "has_newer": has_newer,
+        "has_older": has_older,
+        "filtered": any(data.values()) if data else False,
+        "object_types": OBJECT_TYPES,
+        "crumbs": [("操作日志", None)],
+    }
+    template = "core/audit_log.html#results" if request.htmx else "core/audit_log.html"
+    return render(request, template, context)

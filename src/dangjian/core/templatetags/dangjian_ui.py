@@ -1,0 +1,208 @@
+"""Template helpers of the signed-in layout: the module navigation, badges, and audit-change display.
+
+The left navigation is the list `NAV_ITEMS`: a module adds its entry with one line here.
+"""
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django import template
+from django.urls import reverse
+
+from dangjian.core.scoping import TREE_ROLES, scoped
+
+register = template.Library()
+
+ALL_ROLES = None  # every signed-in user
+
+
+@dataclass(frozen=True)
+class NavItem:
+    url_name: str
+    label: str
+    icon: str  # a bootstrap-icons name
+    roles: frozenset[str] | None = ALL_ROLES
+    # The item is active on every view whose name starts with this (a namespace "orgs:" or one view).
+    active_prefix: str = ""
+
+
+NAV_ITEMS: tuple[NavItem, ...] = (
+    NavItem("core:home", "首页概览", "house-door", ALL_ROLES, "core:home"),
+    NavItem("orgs:tree", "组织架构", "diagram-3", TREE_ROLES, "orgs:"),
+    NavItem("core:audit_log", "操作日志", "journal-text", frozenset({"county_admin"}), "core:audit_log"),
+)
+
+
+@register.simple_tag(takes_context=True)
+def main_nav(context) -> list[dict]:
+    """The navigation entries the signed-in user may open, with the current one marked active."""
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return []
+    match = getattr(request, "resolver_match", None)
+    current = match.view_name if match else ""
+    items = []
+    for item in NAV_ITEMS:
+        if item.roles is not ALL_ROLES and user.role not in item.roles:
+            continue
+        prefix = item.active_prefix or item.url_name
+        items.append(
+            {
+                "url": reverse(item.url_name),
+                "label": item.label,
+                "icon": item.icon,
+                "active": current == prefix or (prefix.endswith(":") and current.startswith(prefix)),
+            }
+        )
+    return items
+
+
+# --- badges --------------------------------------------------------------------------------------------------
+
+# Severity of a structure finding: never by colour alone, so each has an icon and a word too.
+SEVERITIES = {
+    "error": {"label": "问题", "css": "danger", "icon": "x-octagon-fill", "title": "不符合规定"},
+    "warning": {"label": "提示", "css": "warning", "icon": "exclamation-triangle-fill", "title": "超出通常范围"},
+    "info": {"label": "注意", "css": "secondary", "icon": "info-circle-fill", "title": "待办或提醒"},
+}
+SEVERITY_ORDER = ("error", "warning", "info")
+
+
+@register.filter
+def severity(value: str) -> dict:
+    return SEVERITIES.get(value, SEVERITIES["info"])
+
+
+KIND_ICONS = {
+    "committee": "bank",
+    "working_committee": "building",
+    "general_branch": "diagram-2",
+    "branch": "flag",
+    "group": "people",
+}
+
+
+@register.filter
+def kind_icon(kind: str) -> str:
+    return KIND_ICONS.get(kind, "circle")
+
+
+@register.filter
+def get_item(mapping, key):
+    return mapping.get(key) if hasattr(mapping, "get") else None
+
+
+@register.filter
+def minutes(value) -> int:
+    """A timedelta (or hours as a number) in whole minutes, for the lock-out page."""
+    if isinstance(value, dt.timedelta):
+        return int(value.total_seconds() // 60)
+    try:
+        return int(float(value) * 60)
+    except (TypeError, ValueError):
+        return 0
+
+
+# --- audit entries -------------------------------------------------------------------------------------------
+
+
+def _field_labels() -> dict[str, str]:
+    from dangjian.orgs.models import LeadershipPosition, Organization
+
+    labels = {}
+    for model in (Organization, LeadershipPosition):
+        for field in model._meta.get_fields():
+            verbose = getattr(field, "verbose_name", None)
+            if verbose and getattr(field, "attname", None):
+                labels.setdefault(field.attname, str(verbose))
+                labels.setdefault(field.name, str(verbose))
+    labels.update(
+        {
+            "parent_id": "上级组织",
+            "member_id": "党员",
+            "person_name": "姓名",
+            "reason": "原因",
+            "path": "组织路径",
+            "depth": "层级",
+            "sort_order": "排序",
+        }
+    )
+    return labels
+
+
+def _choice_labels() -> dict[str, dict[str, str]]:
+    from dangjian.orgs.models import Domain, OrgKind, Post
+
+    return {"kind": dict(OrgKind.choices), "domain": dict(Domain.choices), "post": dict(Post.choices)}
+
+
+# Internal bookkeeping that a reader of the log does not need to see.
+HIDDEN_FIELDS = {"path", "depth", "sort_order"}
+
+
+def _display(field: str, value, choices: dict, org_names: dict) -> str:
+    if value is None or value == "":
+        return "—"
+    if field in choices:
+        return choices[field].get(value, str(value))
+    if field == "parent_id":
+        return org_names.get(value, "（管理范围外的组织）")
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    return str(value)
+
+
+@register.simple_tag(takes_context=True)
+def audit_changes(context, entry) -> list[dict]:
+    """The entry's field changes as [{label, before, after}], with code values shown by their Chinese labels.
+
+    A parent organization is named only when it lies in the reader's scope.
+    """
+    from dangjian.orgs.models import Organization
+
+    rows = [c for c in entry.changes() if c[0] not in HIDDEN_FIELDS]
+    parent_ids = {v for field, *values in rows if field == "parent_id" for v in values if v}
+    org_names = {}
+    if parent_ids:
+        request = context.get("request")
+        visible = scoped(Organization.objects.filter(pk__in=parent_ids), getattr(request, "user", None))
+        org_names = dict(visible.values_list("pk", "name"))
+    labels, choices = _field_labels(), _choice_labels()
+    return [
+        {
+            "label": labels.get(field, field),
+            "before": _display(field, before, choices, org_names),
+            "after": _display(field, after, choices, org_names),
+        }
+        for field, before, after in rows
+    ]
+
+
+# --- forms ---------------------------------------------------------------------------------------------------
+
+_CONTROL_CLASSES = {
+    "select": "form-select",
+    "selectmultiple": "form-select",
+    "checkbox": "form-check-input",
+    "radioselect": "form-check-input",
+    "checkboxselectmultiple": "form-check-input",
+}
+
+
+@register.filter
+def control(bound_field):
+    """Render a form field's widget with Bootstrap's classes, marked invalid and described by its error."""
+    widget = bound_field.field.widget
+    css = [widget.attrs.get("class", ""), _CONTROL_CLASSES.get(bound_field.widget_type, "form-control")]
+    attrs = {}
+    described_by = []
+    if bound_field.errors:
+        css.append("is-invalid")
+        described_by.append(f"{bound_field.auto_id}_error")
+    if bound_field.help_text:
+        described_by.append(f"{bound_field.auto_id}_helptext")
+    if described_by:
+        attrs["aria-describedby"] = " ".join(described_by)
+    attrs["class"] = " ".join(c for c in css if c)
+    return bound_field.as_widget(attrs=attrs)

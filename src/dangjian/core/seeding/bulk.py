@@ -1,0 +1,119 @@
+"""Fast writes for the seed: plain executemany on SQLite, COPY on PostgreSQL, encryption in worker processes.
+
+Rows are tuples already in database form (encrypted fields hold Fernet tokens), so neither model instances
+nor per-value field conversions are involved: the ORM's bulk_create manages ~17k rows/s, this ~10× more.
+"""
+
+import datetime as dt
+import multiprocessing
+import os
+from collections.abc import Iterable, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
+
+from django.core.management.color import no_style
+from django.db import connection, models
+from django.db.models import Max
+
+from dangjian.core.crypto import encrypt, lookup_hash
+
+BATCH = 5_000
+
+
+def next_id(model: type[models.Model]) -> int:
+    return (model.objects.aggregate(top=Max("pk"))["top"] or 0) + 1
+
+
+def insert_rows(model: type[models.Model], fields: Sequence[str], rows: Iterable[Sequence]) -> int:
+    """Insert `rows` (values in `fields` order, by attname) into the model's table; returns the count."""
+    meta = model._meta
+    columns = [meta.get_field(name).column for name in fields]
+    quote = connection.ops.quote_name
+    table = quote(meta.db_table)
+    column_list = ", ".join(quote(c) for c in columns)
+    count = 0
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            with cursor.cursor.copy(f"COPY {table} ({column_list}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+                    count += 1
+            return count
+        # SQLite (and any other backend): executemany in batches, dates as ISO text like Django stores them.
+        dates = [i for i, name in enumerate(fields) if isinstance(meta.get_field(name), models.DateField)]
+        sql = f"INSERT INTO {table} ({column_list}) VALUES ({', '.join(['%s'] * len(columns))})"
+        batch: list[Sequence] = []
+        for row in rows:
+            if dates:
+                row = list(row)
+                for i in dates:
+                    if row[i] is not None:
+                        row[i] = row[i].isoformat()
+            batch.append(row)
+            if len(batch) >= BATCH:
+                cursor.executemany(sql, batch)
+                count += len(batch)
+                batch = []
+        if batch:
+            cursor.executemany(sql, batch)
+            count += len(batch)
+    return count
+
+
+def reset_sequences(*models_: type[models.Model]) -> None:
+    """After inserting explicit ids, move PostgreSQL's sequences past them (SQLite needs nothing)."""
+    statements = connection.ops.sequence_reset_sql(no_style(), list(models_))
+    if statements:
+        with connection.cursor() as cursor:
+            for sql in statements:
+                cursor.execute(sql)
+
+
+def protect_personal(pairs: Sequence[tuple[str, str]]) -> list[tuple[str, str, str]]:
+    """(id_number, phone) → (encrypted id_number, lookup hash, encrypted phone); an empty phone stays empty."""
+    return [
+        (encrypt(number), lookup_hash(number), encrypt(phone) if phone else "") for number, phone in pairs
+    ]
+
+
+class Encryptor:
+    """Runs protect_personal inline for small seeds and in forked worker processes for big ones.
+
+    Fernet costs ~14 µs a value, so a million members (two values each) take ~30 s of one core; the workers
+    encrypt one chunk while the main process draws the next. Workers are forked, inherit the settings and
+    never touch the database.
+    """
+
+    def __init__(self, *, parallel: bool):
+        workers = os.cpu_count() or 1
+        self.pool = None
+        if parallel and workers > 1 and "fork" in multiprocessing.get_all_start_methods():
+            self.pool = ProcessPoolExecutor(
+                max_workers=workers, mp_context=multiprocessing.get_context("fork")
+            )
+            self.parts = workers
+
+    def submit(self, pairs: list[tuple[str, str]]) -> list[Future] | list[tuple[str, str, str]]:
+        if self.pool is None:
+            return protect_personal(pairs)
+        step = -(-len(pairs) // self.parts)
+        return [self.pool.submit(protect_personal, pairs[i : i + step]) for i in range(0, len(pairs), step)]
+
+    @staticmethod
+    def result(handle) -> list[tuple[str, str, str]]:
+        if handle and isinstance(handle[0], Future):
+            return [item for future in handle for item in future.result()]
+        return handle
+
+    def close(self) -> None:
+        if self.pool is not None:
+            self.pool.shutdown()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+
+def iso(value: dt.date | None) -> str:
+    return value.isoformat() if value else ""

@@ -187,3 +187,18 @@ def test_too_few_members_are_refused():
     with pytest.raises(CommandError, match="至少"):
         seed(members=10)
     assert not Organization.objects.exists()
+
+
+def test_rows_created_after_the_seed_get_fresh_ids():
+    # The seed inserts explicit ids; PostgreSQL's sequences must have been moved past them.
+    from tests.factories import make_member, make_org
+
+    seed()
+    branch = Organization.objects.filter(kind="branch", dissolved_on__isnull=True).first()
+    org = make_org(name="新设党支部", kind="branch", domain="rural", parent=branch.parent, code="NEW1")
+    member = make_member(org, name="新党员")
+    position = LeadershipPosition.objects.create(
+        org=org, post="secretary", person_name="新党员", started_on=TODAY
+    )
+    assert org.pk > Organization.objects.exclude(pk=org.pk).order_by("-pk").first().pk
+    assert member.pk and position.pk

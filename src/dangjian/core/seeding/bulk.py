@@ -4,7 +4,6 @@ Rows are tuples already in database form (encrypted fields hold Fernet tokens), 
 nor per-value field conversions are involved: the ORM's bulk_create manages ~17k rows/s, this ~10× more.
 """
 
-import datetime as dt
 import multiprocessing
 import os
 from collections.abc import Iterable, Sequence
@@ -113,7 +112,3 @@ class Encryptor:
 
     def __exit__(self, *exc):
         self.close()
-
-
-def iso(value: dt.date | None) -> str:
-    return value.isoformat() if value else ""

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from django.apps import apps
 from django.contrib.auth.hashers import make_password
 from django.contrib.sessions.models import Session
-from django.db import connection, transaction
+from django.db import connection, models, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -22,7 +22,7 @@ from dangjian.accounts.models import Role, User
 from dangjian.core import audit
 from dangjian.core.models import AuditEntry
 from dangjian.members.models import GONE_STATUSES, Member
-from dangjian.orgs.models import LeadershipPosition, Organization
+from dangjian.orgs.models import LeadershipPosition, Organization, OrgKind
 
 from . import bulk, teams
 from .county import BASE_MEMBERS, SPECIAL_BRANCHES, TIDY, CountyPlan, Unit, add_groups, plan_county
@@ -136,20 +136,36 @@ def wipe(say: Progress) -> None:
             f"操作日志中已有 {blocking} 条涉及用户或组织的记录；操作日志只能追加、不能删除，"
             "因此不能清空本数据库。请改用新的数据库（DANGJIAN_VAR_DIR 或 DATABASE_URL）。"
         )
-    targets = [
-        model
-        for model in apps.get_models(include_auto_created=True)
-        if model._meta.app_config.name.startswith("dangjian.")
-        and model is not AuditEntry
-        and model._meta.managed
-        and not model._meta.proxy
-    ]
+    targets = _seeded_models()
     quote = connection.ops.quote_name
     with connection.cursor() as cursor:
         # Foreign keys are deferred to the commit on both backends, so the order of deletion is free.
         for model in [*targets, Session]:
             cursor.execute(f"DELETE FROM {quote(model._meta.db_table)}")
     say(f"已清空 {len(targets) + 1} 张数据表（操作日志保留）")
+
+
+def _seeded_models() -> list[type[models.Model]]:
+    """Organizations, members and users, and every table that refers to them (positions, tokens, …).
+
+    Tables that refer to none of them — code tables, catalogues loaded by migrations — are kept.
+    """
+    found: set[type[models.Model]] = {Organization, Member, User}
+    candidates = [
+        model
+        for model in apps.get_models(include_auto_created=True)
+        if model._meta.managed and not model._meta.proxy and model is not AuditEntry
+    ]
+    grew = True
+    while grew:
+        grew = False
+        for model in candidates:
+            if model not in found and any(
+                field.related_model in found for field in model._meta.concrete_fields if field.remote_field
+            ):
+                found.add(model)
+                grew = True
+    return sorted(found, key=lambda model: model._meta.db_table)
 
 
 def _generate(*, seed: int, members: int, scale: float, today: dt.date, say: Progress) -> SeedSummary:
@@ -214,8 +230,6 @@ def _generate(*, seed: int, members: int, scale: float, today: dt.date, say: Pro
 
 
 def _kinds_text(by_kind: dict[str, int]) -> str:
-    from dangjian.orgs.models import OrgKind
-
     return "，".join(
         f"{OrgKind(kind).label} {n:,}" for kind, n in sorted(by_kind.items(), key=lambda kv: -kv[1])
     )
@@ -272,7 +286,16 @@ def _allocate(plan: CountyPlan, total: int) -> None:
 class _MemberBuilder:
     """Draws each branch's members, its team and its groups' leaders; encrypts and inserts in chunks."""
 
-    def __init__(self, *, plan, rng, team_rng, today, total, say):
+    def __init__(
+        self,
+        *,
+        plan: CountyPlan,
+        rng: random.Random,
+        team_rng: random.Random,
+        today: dt.date,
+        total: int,
+        say: Progress,
+    ):
         self.plan = plan
         self.rng = rng
         self.team_rng = team_rng
@@ -415,9 +438,7 @@ def _history(plan: CountyPlan, rng: random.Random, today: dt.date) -> list[Posit
             continue
         years = teams.term_years(unit.kind, unit.domain)
         if unit.special == "featured":
-            positions += teams.predecessors(
-                unit, years, make_name, rng, today, posts=("secretary", "organization")
-            )
+            positions += teams.predecessors(unit, years, make_name, rng, posts=("secretary", "organization"))
         elif unit.special == "no_secretary":
             # The secretary was transferred mid-term; nobody has been elected yet (支部条例 第21条 case).
             ended = max(unit.term_started_on, today - dt.timedelta(days=rng.randint(40, 120)))
@@ -425,7 +446,7 @@ def _history(plan: CountyPlan, rng: random.Random, today: dt.date) -> list[Posit
                 Position(unit.id, "secretary", None, make_name(), unit.term_started_on, ended, "工作调动")
             )
         elif rng.random() < 0.12:
-            positions += teams.predecessors(unit, years, make_name, rng, today, posts=("secretary",))
+            positions += teams.predecessors(unit, years, make_name, rng, posts=("secretary",))
     return positions
 
 

@@ -132,7 +132,7 @@ def team(unit: Unit, posts: list[str], candidates: list[Candidate], rng: random.
 
 
 def predecessors(
-    unit: Unit, years: int, make_name, rng: random.Random, today: dt.date, *, posts: tuple[str, ...]
+    unit: Unit, years: int, make_name, rng: random.Random, *, posts: tuple[str, ...]
 ) -> list[Position]:
     """Holders of the previous term, who left at the election that started the current one (换届)."""
     started = unit.term_started_on

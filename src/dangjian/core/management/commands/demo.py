@@ -4,6 +4,8 @@
 no configuration. Running it again reuses the database: nothing is reseeded.
 """
 
+import unicodedata
+
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 
@@ -13,6 +15,12 @@ from dangjian.orgs.models import Organization
 
 DEFAULT_ADDRPORT = "127.0.0.1:8000"
 DEMO_USERNAMES = ("admin", "xiangzhen", "zhibu", "dangyuan")
+
+
+def pad(text: str, width: int) -> str:
+    """Left-justify for a terminal, where a Chinese character takes two columns."""
+    columns = sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+    return text + " " * max(0, width - columns)
 
 
 def url_of(addrport: str) -> str:
@@ -72,7 +80,7 @@ class Command(BaseCommand):
                 )
             else:
                 scope = "无管理范围"
-            lines.append(f"  {username:<10} {user.get_role_display():<12} {scope}")
+            lines.append(f"  {username:<10} {pad(user.get_role_display(), 20)} {scope}")
         lines.append("按 Ctrl+C 停止服务。")
         return "\n".join(lines)
 

@@ -83,19 +83,26 @@ OBJECT_TYPES = {
     "orgs.leadershipposition": "班子成员",
     "members.member": "党员",
     "accounts.user": "用户账号",
+    "seed": "演示数据",
 }
 PAGE_SIZE = 50
 
 
 class AuditFilterForm(forms.Form):
     actor = forms.CharField(label="操作人", required=False, max_length=150)
-    action = forms.ChoiceField(label="操作", required=False, choices=[("", "全部操作"), *AuditEntry.Action.choices])
+    action = forms.ChoiceField(
+        label="操作", required=False, choices=[("", "全部操作"), *AuditEntry.Action.choices]
+    )
     object_type = forms.ChoiceField(
         label="对象类型", required=False, choices=[("", "全部类型"), *OBJECT_TYPES.items()]
     )
     org = forms.CharField(label="相关组织", required=False, max_length=100, help_text="组织编码或名称")
-    date_from = forms.DateField(label="开始日期", required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    date_to = forms.DateField(label="结束日期", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date_from = forms.DateField(
+        label="开始日期", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    date_to = forms.DateField(
+        label="结束日期", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
 
     def clean(self):
         data = super().clean()
@@ -109,14 +116,13 @@ def _start_of(day: dt.date) -> dt.datetime:
 
 
 def _visible_entries(user):
-    """Entries about organizations in the admin's subtree, plus entries without an organization (sign-ins,
-    tokens) made by accounts of that subtree."""
+    """Entries about organizations in the admin's subtree; entries without an organization made by accounts
+    of that subtree (sign-ins, tokens); and the system's own entries (no account, no organization: seeding)."""
     root = scoping.scope_path(user)
     if root is None:
         return AuditEntry.objects.none()
-    return AuditEntry.objects.filter(
-        tree.within(root, "org_path") | (Q(org_path="") & tree.within(root, "actor__org__path"))
-    )
+    without_org = Q(org_path="") & (tree.within(root, "actor__org__path") | Q(actor__isnull=True))
+    return AuditEntry.objects.filter(tree.within(root, "org_path") | without_org)
 
 
 def _filtered(queryset, data: dict):

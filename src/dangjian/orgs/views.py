@@ -5,6 +5,7 @@ redirect with a message; or the form again with the service's answer (422 bad in
 """
 
 from collections.abc import Callable
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
@@ -83,7 +84,9 @@ def _require(user, org: Organization, action: str) -> None:
 
 def _org_crumbs(user, org: Organization, *tail) -> list[tuple[str, str | None]]:
     crumbs = [("组织架构", reverse("orgs:tree"))]
-    crumbs += [(o.name, reverse("orgs:detail", args=[o.pk])) for o in selectors.breadcrumbs(user=user, org=org)]
+    crumbs += [
+        (o.name, reverse("orgs:detail", args=[o.pk])) for o in selectors.breadcrumbs(user=user, org=org)
+    ]
     return crumbs + list(tail)
 
 
@@ -100,9 +103,12 @@ def _with_counts(user, children: list[Organization]) -> list[Organization]:
 def _ancestor_names(user, orgs: list[Organization]) -> dict[int, list[Organization]]:
     """For each org, its ancestors inside the user's scope (root first), fetched in one query."""
     wanted = {pk for org in orgs for pk in tree.ancestor_ids(org.path) if pk != org.pk}
-    found = {o.pk: o for o in scoping.scoped(Organization.objects.filter(pk__in=wanted), user).only("pk", "name")}
+    found = {
+        o.pk: o for o in scoping.scoped(Organization.objects.filter(pk__in=wanted), user).only("pk", "name")
+    }
     return {
-        org.pk: [found[pk] for pk in tree.ancestor_ids(org.path) if pk != org.pk and pk in found] for org in orgs
+        org.pk: [found[pk] for pk in tree.ancestor_ids(org.path) if pk != org.pk and pk in found]
+        for org in orgs
     }
 
 
@@ -174,7 +180,7 @@ def _tree_page(request, *, partial: bool):
     }
     if partial:
         response = render(request, "orgs/tree.html#tree-body", context)
-        query = request.GET.urlencode()
+        query = urlencode([(key, value) for key, value in request.GET.items() if value])
         return push_url(response, reverse("orgs:tree") + (f"?{query}" if query else ""))
     return render(request, "orgs/tree.html", context)
 
@@ -220,7 +226,8 @@ def _tab_context(request, org: Organization, tab: str, check) -> dict:
         return {"team": selectors.current_team(org), "past": selectors.past_positions(org)}
     if tab == "structure":
         groups = [
-            (level, [f for f in check.findings if f.severity == level]) for level in ("error", "warning", "info")
+            (level, [f for f in check.findings if f.severity == level])
+            for level in ("error", "warning", "info")
         ]
         return {"finding_groups": [(level, items) for level, items in groups if items]}
     if tab == "children":
@@ -238,6 +245,8 @@ def org_detail(request, pk):
     if tab not in dict(TABS):
         tab = "info"
     check = selectors.structure_of(org)
+    if org.is_dissolved:  # the set-up rules no longer apply to an organization that has been dissolved
+        check.findings = []
     context = {
         "org": org,
         "tab": tab,
@@ -408,7 +417,9 @@ def _move_candidates(user, org: Organization):
 def _move_options(user, candidates, q: str, selected: str | None) -> dict:
     matching = candidates
     if q:
-        matching = selectors.orgs_within(user=user, q=q).filter(pk__in=candidates.values("pk")).order_by("path")
+        matching = (
+            selectors.orgs_within(user=user, q=q).filter(pk__in=candidates.values("pk")).order_by("path")
+        )
     options = list(matching[: MOVE_OPTIONS_LIMIT + 1])
     more = len(options) > MOVE_OPTIONS_LIMIT
     options = options[:MOVE_OPTIONS_LIMIT]
@@ -499,9 +510,14 @@ MEMBER_CHOICES_LIMIT = 300
 def _appointable_members(user, org: Organization):
     # A 党小组's members are recorded on its branch (services._branch_path): offer the branch's members.
     base = org.parent if org.kind == OrgKind.GROUP and org.parent_id else org
-    members = scoping.scoped(Member.objects.counted(), user, "org_path").filter(tree.within(base.path, "org_path"))
+    members = scoping.scoped(Member.objects.counted(), user, "org_path").filter(
+        tree.within(base.path, "org_path")
+    )
     choices = [
-        (m.pk, f"{m.name}（{m.get_category_display()}）" + (f" · {m.org.name}" if m.org_id != base.pk else ""))
+        (
+            m.pk,
+            f"{m.name}（{m.get_category_display()}）" + (f" · {m.org.name}" if m.org_id != base.pk else ""),
+        )
         for m in members.select_related("org").order_by("org_path", "name")[:MEMBER_CHOICES_LIMIT]
     ]
     return members, choices

@@ -8,7 +8,7 @@
   function barOption(series) {
     return {
       color: PALETTE,
-      grid: { left: 8, right: 16, top: 16, bottom: 8, containLabel: true },
+      grid: { left: 8, right: 48, top: 16, bottom: 8, containLabel: true },
       tooltip: { trigger: "axis", axisPointer: { type: "shadow" } },
       xAxis: { type: "value", minInterval: 1, splitLine: { lineStyle: { color: "#eef0f2" } } },
       yAxis: { type: "category", inverse: true, data: series.labels, axisTick: { show: false } },

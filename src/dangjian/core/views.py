@@ -190,6 +190,8 @@ def audit_log(request):
         "entries": entries,
         "has_newer": has_newer,
         "has_older": has_older,
+        "newest_id": entries[0].pk if entries else None,
+        "oldest_id": entries[-1].pk if entries else None,
         "filtered": any(data.values()) if data else False,
         "object_types": OBJECT_TYPES,
         "crumbs": [("操作日志", None)],

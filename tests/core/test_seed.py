@@ -41,7 +41,7 @@ def digest() -> str:
     for m in Member.objects.select_related("org", "party_group").order_by("id"):
         row = (m.org.code, m.party_group.code if m.party_group else None, m.name, m.gender, m.id_number,
                m.birth_date, m.ethnicity, m.education, m.category, m.joined_on, m.converted_on, m.status,
-               m.phone)  # fmt: skip
+               m.phone, m.native_place, m.occupation, m.degree, m.work_unit)  # fmt: skip
         h.update(repr(row).encode())
     for p in LeadershipPosition.objects.select_related("org", "member").order_by("id"):
         row = (p.org.code, p.post, p.member.id_number if p.member else None, p.person_name, p.started_on,
@@ -84,6 +84,22 @@ def test_every_id_number_is_valid_and_agrees_with_the_member_record():
     assert 0.02 < probationary < 0.12
     assert Counter(m.ethnicity for m in members).most_common(1)[0][0] == "01"
     assert Counter(m.status for m in members)["active"] > 0.85 * len(members)
+
+
+def test_record_fields_use_the_code_tables_and_agree_with_each_other():
+    seed()
+    members = list(Member.objects.all())
+    codes = {field: {value for value, _ in Member._meta.get_field(field).choices} for field in
+             ("ethnicity", "education", "occupation", "degree")}  # fmt: skip
+    for m in members:
+        for field, allowed in codes.items():
+            value = getattr(m, field)
+            assert value in allowed or (value == "" and field == "degree"), (field, value)
+        assert m.degree in ("", "none") or m.education in ("11", "14", "21")
+        assert m.native_place.startswith(("安徽", "江苏", "浙江", "上海", "湖北", "北京", "江西"))
+        if m.occupation in ("02", "08"):
+            assert m.work_unit == ""
+    assert Counter(m.occupation for m in members).most_common(1)[0][0] == "02"  # a rural county
 
 
 def test_the_tree_has_every_kind_and_domain_and_consistent_paths():

@@ -12,6 +12,7 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from django.core.management.color import no_style
 from django.db import connection, models
 from django.db.models import Max
+from django.db.models.fields import NOT_PROVIDED
 
 from dangjian.core.crypto import encrypt, lookup_hash
 
@@ -25,7 +26,11 @@ def next_id(model: type[models.Model]) -> int:
 def insert_rows(model: type[models.Model], fields: Sequence[str], rows: Iterable[Sequence]) -> int:
     """Insert `rows` (values in `fields` order, by attname) into the model's table; returns the count."""
     meta = model._meta
-    columns = [meta.get_field(name).column for name in fields]
+    defaults = _defaults(model, fields)
+    columns = [meta.get_field(name).column for name in fields] + [column for column, _ in defaults]
+    if defaults:
+        constants = tuple(value for _, value in defaults)
+        rows = (tuple(row) + constants for row in rows)
     quote = connection.ops.quote_name
     table = quote(meta.db_table)
     column_list = ", ".join(quote(c) for c in columns)
@@ -56,6 +61,18 @@ def insert_rows(model: type[models.Model], fields: Sequence[str], rows: Iterable
             cursor.executemany(sql, batch)
             count += len(batch)
     return count
+
+
+def _defaults(model: type[models.Model], fields: Sequence[str]) -> list[tuple[str, object]]:
+    """(column, value) for fields the rows leave out and the database has no default for.
+
+    Fields other apps add later (with `db_default`, or a Python default) then need no change here.
+    """
+    return [
+        (field.column, field.get_db_prep_save(field.get_default(), connection))
+        for field in model._meta.concrete_fields
+        if field.attname not in fields and field.db_default is NOT_PROVIDED
+    ]
 
 
 def reset_sequences(*models_: type[models.Model]) -> None:

@@ -57,6 +57,7 @@ class Unit:
     # Plan only, not stored: members wanted, whose members they are, and any deliberate rule case.
     size: int = 0
     profile: str = ""
+    work_unit: str = ""  # 工作单位 of its members who work there
     special: str = ""
     term: str = ""  # forced term status: current / due / expired / overdue
     probationary: int | None = None  # exact number of probationary members (special cases)
@@ -161,7 +162,7 @@ class Planner:
         towns = []
         for index, town in enumerate(names[:count]):
             committee = self.add(root, f"{town}党委", "committee", "township")
-            self.branch(committee, f"{town}机关党支部", "township", "township")
+            self.branch(committee, f"{town}机关党支部", "township", "township", work_unit=f"{town}人民政府")
             self._villages(committee, town, featured=index == 0, second=index == min(1, count - 1))
             self._communities(committee, town, seat=index == 0)
             self._township_companies(committee, featured=index == 0)
@@ -220,11 +221,10 @@ class Planner:
         for index in range(count):
             company = self.namer.company(self.companies)
             if featured and index == 0:
-                self.branch(
-                    committee, f"{company}党支部", "private", "private", **SPECIAL_BRANCHES["below_three"]
-                )
+                extra = SPECIAL_BRANCHES["below_three"]
+                self.branch(committee, f"{company}党支部", "private", "private", work_unit=company, **extra)
             else:
-                self.branch(committee, f"{company}党支部", "private", "private")
+                self.branch(committee, f"{company}党支部", "private", "private", work_unit=company)
 
     def _organs(self, root: Unit) -> None:
         committee = self.add(root, "县直机关工委", "working_committee", "organ", is_grassroots=False)
@@ -241,54 +241,78 @@ class Planner:
                 else ""
             )
             self.branch(
-                committee, name, "organ", "organ", special=special, **SPECIAL_BRANCHES.get(special, {})
+                committee,
+                name,
+                "organ",
+                "organ",
+                special=special,
+                work_unit=agency.removesuffix("机关"),
+                **SPECIAL_BRANCHES.get(special, {}),
             )
         police = self.add(committee, "县公安局党委", "committee", "organ")
         for unit in places.POLICE_UNITS[: self.count(len(places.POLICE_UNITS), minimum=2)]:
-            self.branch(police, f"县公安局{unit}党支部", "organ", "organ")
+            self.branch(police, f"县公安局{unit}党支部", "organ", "organ", work_unit="县公安局")
         court = self.add(committee, "县人民法院机关党总支", "general_branch", "organ")
         for unit in places.COURT_UNITS:
-            self.branch(court, f"县人民法院{unit}党支部", "organ", "organ")
+            self.branch(court, f"县人民法院{unit}党支部", "organ", "organ", work_unit="县人民法院")
         self.branch(committee, "县直机关离退休干部党支部", "organ", "community", profile="retired")
         # Units of state-owned companies stationed in the county are looked after by the organs' committee.
         for name in places.SOE_BRANCHES[: self.count(len(places.SOE_BRANCHES))]:
-            self.branch(committee, f"{name}党支部", "soe", "soe")
+            self.branch(committee, f"{name}党支部", "soe", "soe", work_unit=name)
 
     def _education(self, root: Unit, towns: list[tuple[Unit, str]]) -> None:
         committee = self.add(root, "县教育局党委", "committee", "institution")
-        self.branch(committee, "县教育局机关党支部", "institution", "organ", profile="organ")
+        self.branch(
+            committee, "县教育局机关党支部", "institution", "organ", profile="organ", work_unit="县教育局"
+        )
         school = self.add(committee, "旌德中学党总支", "general_branch", "institution")
         for unit in places.HIGH_SCHOOL_UNITS:
-            self.branch(school, f"旌德中学{unit}党支部", "institution", "school")
+            self.branch(school, f"旌德中学{unit}党支部", "institution", "school", work_unit="旌德中学")
         for name in places.COUNTY_SCHOOLS[: self.count(len(places.COUNTY_SCHOOLS))]:
             if name != "县教育局机关":
-                self.branch(committee, f"{name}党支部", "institution", "school")
+                self.branch(committee, f"{name}党支部", "institution", "school", work_unit=name)
         for _, town in towns:
-            self.branch(committee, f"{town}中心学校党支部", "institution", "school")
+            self.branch(
+                committee, f"{town}中心学校党支部", "institution", "school", work_unit=f"{town}中心学校"
+            )
 
     def _health(self, root: Unit, towns: list[tuple[Unit, str]]) -> None:
         committee = self.add(root, "县卫生健康委员会党委", "committee", "institution")
         hospital = self.add(committee, "县人民医院党总支", "general_branch", "institution")
         for unit in places.HOSPITAL_UNITS:
-            self.branch(hospital, f"县人民医院{unit}党支部", "institution", "hospital")
+            self.branch(
+                hospital, f"县人民医院{unit}党支部", "institution", "hospital", work_unit="县人民医院"
+            )
         for name in places.HEALTH_UNITS[: self.count(len(places.HEALTH_UNITS))]:
-            self.branch(committee, f"{name}党支部", "institution", "hospital")
+            self.branch(
+                committee, f"{name}党支部", "institution", "hospital", work_unit=name.removesuffix("机关")
+            )
         for _, town in towns:
-            self.branch(committee, f"{town}卫生院党支部", "institution", "clinic", profile="hospital")
+            self.branch(
+                committee,
+                f"{town}卫生院党支部",
+                "institution",
+                "clinic",
+                profile="hospital",
+                work_unit=f"{town}卫生院",
+            )
 
     def _state_owned(self, root: Unit) -> None:
         group = self.add(root, "县国有资本投资运营集团有限公司党委", "committee", "soe")
         for unit in places.SOE_GROUP_UNITS:
-            self.branch(group, f"县国投集团{unit}党支部", "soe", "soe")
+            self.branch(
+                group, f"县国投集团{unit}党支部", "soe", "soe", work_unit="县国有资本投资运营集团有限公司"
+            )
 
     def _private(self, root: Unit) -> None:
         zone = self.add(root, "旌德经济开发区党工委", "working_committee", "private", is_grassroots=False)
         company = self.namer.company(self.companies)
         big = self.add(zone, f"{company}党委", "committee", "private")
         for unit in ("生产一线", "研发中心", "综合管理"):
-            self.branch(big, f"{company}{unit}党支部", "private", "soe", profile="private")
+            self.branch(big, f"{company}{unit}党支部", "private", "soe", profile="private", work_unit=company)
         for _ in range(self.count(24)):
-            self.branch(zone, f"{self.namer.company(self.companies)}党支部", "private", "private")
+            company = self.namer.company(self.companies)
+            self.branch(zone, f"{company}党支部", "private", "private", work_unit=company)
         # 联合党支部 (支部条例 第5条: generally no more than five units); the first one covers seven.
         for index in range(self.count(3, minimum=2)):
             units = 7 if index == 0 else self.rng.randint(2, 5)
@@ -312,7 +336,7 @@ class Planner:
     def _social(self, root: Unit) -> None:
         committee = self.add(root, "县社会组织综合党委", "committee", "social")
         for name in places.SOCIAL_ORGS[: self.count(len(places.SOCIAL_ORGS), minimum=2)]:
-            self.branch(committee, f"{name}党支部", "social", "social")
+            self.branch(committee, f"{name}党支部", "social", "social", work_unit=name)
         self.branch(committee, "县社会组织联合党支部", "social", "joint", unit_count=4, profile="social")
 
 

@@ -27,7 +27,7 @@ from dangjian.orgs.models import LeadershipPosition, Organization, OrgKind
 from . import bulk, teams
 from .county import BASE_MEMBERS, SPECIAL_BRANCHES, TIDY, CountyPlan, Unit, add_groups, plan_county
 from .names import NameMaker
-from .people import PROBATIONARY_SHARE, PersonMaker
+from .people import NO_WORK_UNIT, PROBATIONARY_SHARE, PersonMaker
 from .teams import Candidate, Position
 
 DEFAULT_SEED = 2026
@@ -54,6 +54,10 @@ MEMBER_FIELDS = [
     "converted_on",
     "status",
     "phone",
+    "native_place",
+    "occupation",
+    "degree",
+    "work_unit",
 ]
 ORG_FIELDS = [
     "id",
@@ -367,6 +371,10 @@ class _MemberBuilder:
                     person.converted_on,
                     person.status,
                     person.phone,
+                    person.native_place,
+                    person.occupation,
+                    person.degree,
+                    "" if person.occupation in NO_WORK_UNIT else branch.work_unit,
                 ]
             )
             everyone.append((member_id, person, group))
@@ -432,6 +440,7 @@ def _history(plan: CountyPlan, rng: random.Random, today: dt.date) -> list[Posit
             continue
         if unit.dissolved_on:
             started = unit.dissolved_on - dt.timedelta(days=rng.randint(400, 1800))
+            started = max(started, unit.established_on or started)
             positions.append(
                 Position(unit.id, "secretary", None, make_name(), started, unit.dissolved_on, "组织撤销")
             )

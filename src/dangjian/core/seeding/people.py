@@ -16,37 +16,92 @@ PROBATIONARY_SHARE = 0.05
 
 @dataclass(frozen=True)
 class Profile:
-    """Who the members of one kind of unit are: age (low, mode, high), women's share, schooling."""
+    """Who the members of one kind of unit are: age (low, mode, high), women's share, schooling, work."""
 
     age: tuple[int, int, int]
     female: float
     education: dict[str, float]
+    occupation: dict[str, float]
     local_share: float  # ID numbers issued in 旌德 itself; the rest mostly elsewhere in 宣城
     mobile: float = 0.01  # 流动党员 among members under 55
 
 
-# Education codes are members/codes.py EDUCATION (GB/T 4658-2006 groups).
+# Education codes are members/codes.py EDUCATION (GB/T 4658-2006 groups), occupations its OCCUPATIONS.
 PROFILES: dict[str, Profile] = {
     "rural": Profile(
-        (19, 58, 95),
-        0.22,
-        {"81": 20, "71": 36, "61": 18, "41": 6, "44": 4, "31": 9, "21": 6, "90": 1},
-        0.94,
-        0.08,
+        age=(19, 58, 95),
+        female=0.22,
+        education={"81": 20, "71": 36, "61": 18, "41": 6, "44": 4, "31": 9, "21": 6, "90": 1},
+        occupation={"02": 82, "01": 9, "09": 9},
+        local_share=0.94,
+        mobile=0.08,
     ),
     "community": Profile(
-        (20, 52, 92), 0.46, {"71": 16, "61": 22, "41": 8, "31": 26, "21": 26, "14": 1, "90": 1}, 0.85
+        age=(20, 52, 92),
+        female=0.46,
+        education={"71": 16, "61": 22, "41": 8, "31": 26, "21": 26, "14": 1, "90": 1},
+        occupation={"01": 25, "04": 20, "03": 15, "09": 40},
+        local_share=0.85,
     ),
-    "township": Profile((22, 36, 60), 0.34, {"61": 4, "31": 24, "21": 62, "14": 10}, 0.7),
-    "organ": Profile((22, 42, 62), 0.38, {"61": 3, "31": 14, "21": 65, "14": 17, "11": 1}, 0.6),
-    "retired": Profile((58, 74, 95), 0.3, {"71": 8, "61": 28, "41": 24, "31": 24, "21": 16}, 0.8),
-    "institution": Profile((22, 40, 62), 0.56, {"41": 4, "31": 18, "21": 64, "14": 13, "11": 1}, 0.6),
-    "soe": Profile((22, 41, 60), 0.3, {"47": 5, "61": 10, "31": 30, "21": 48, "14": 7}, 0.7),
-    "private": Profile((20, 34, 60), 0.36, {"44": 10, "41": 10, "61": 15, "31": 35, "21": 28, "14": 2}, 0.6),
-    "social": Profile((22, 46, 76), 0.45, {"61": 18, "31": 30, "21": 42, "14": 10}, 0.75),
+    "township": Profile(
+        age=(22, 36, 60),
+        female=0.34,
+        education={"61": 4, "31": 24, "21": 62, "14": 10},
+        occupation={"05": 100},
+        local_share=0.7,
+    ),
+    "organ": Profile(
+        age=(22, 42, 62),
+        female=0.38,
+        education={"61": 3, "31": 14, "21": 65, "14": 17, "11": 1},
+        occupation={"05": 100},
+        local_share=0.6,
+    ),
+    "retired": Profile(
+        age=(58, 74, 95),
+        female=0.3,
+        education={"71": 8, "61": 28, "41": 24, "31": 24, "21": 16},
+        occupation={"08": 100},
+        local_share=0.8,
+    ),
+    "school": Profile(
+        age=(22, 40, 62),
+        female=0.56,
+        education={"41": 4, "31": 18, "21": 64, "14": 13, "11": 1},
+        occupation={"03": 85, "04": 15},
+        local_share=0.6,
+    ),
+    "hospital": Profile(
+        age=(22, 38, 62),
+        female=0.6,
+        education={"41": 6, "31": 26, "21": 52, "14": 15, "11": 1},
+        occupation={"03": 85, "04": 15},
+        local_share=0.6,
+    ),
+    "soe": Profile(
+        age=(22, 41, 60),
+        female=0.3,
+        education={"47": 5, "61": 10, "31": 30, "21": 48, "14": 7},
+        occupation={"01": 35, "03": 35, "04": 30},
+        local_share=0.7,
+    ),
+    "private": Profile(
+        age=(20, 34, 60),
+        female=0.36,
+        education={"44": 10, "41": 10, "61": 15, "31": 35, "21": 28, "14": 2},
+        occupation={"01": 50, "03": 25, "04": 25},
+        local_share=0.6,
+    ),
+    "social": Profile(
+        age=(22, 46, 76),
+        female=0.45,
+        education={"61": 18, "31": 30, "21": 42, "14": 10},
+        occupation={"04": 50, "03": 30, "09": 20},
+        local_share=0.75,
+    ),
 }
-PROFILES["hospital"] = Profile((22, 38, 62), 0.6, {"41": 6, "31": 26, "21": 52, "14": 15, "11": 1}, 0.6)
-PROFILES["school"] = PROFILES["institution"]
+# Occupations that say nothing about a workplace (farmers, retired people, others).
+NO_WORK_UNIT = frozenset({"02", "08", "09"})
 
 # GB 3304: mostly 汉族; 畲族 live in neighbouring 宁国, 回族 in every county town.
 MINORITIES = {"03": 40, "22": 20, "11": 15, "06": 10, "08": 8, "15": 8, "02": 5, "10": 3}
@@ -78,6 +133,9 @@ class Person:
     converted_on: dt.date | None
     status: str
     phone: str
+    native_place: str
+    occupation: str
+    degree: str
 
 
 class IdNumbers:
@@ -133,6 +191,7 @@ class PersonMaker:
         self.ids = IdNumbers()
         self.latest_full_join = add_years(today, -1) - dt.timedelta(days=1)
         self._education = {key: _cumulative(p.education) for key, p in PROFILES.items()}
+        self._occupation = {key: _cumulative(p.occupation) for key, p in PROFILES.items()}
         self._minorities = _cumulative(MINORITIES)
         self._statuses = _cumulative(dict(_OTHER_STATUSES))
 
@@ -195,10 +254,14 @@ class PersonMaker:
             phone = ""
         else:
             phone = rng.choice(PHONE_PREFIXES) + f"{rng.randrange(100_000_000):08d}"
+        occupation = self._choice(self._occupation[profile_key])
+        if age >= 60 and occupation not in ("02", "05"):
+            occupation = "08"  # retired, still a member of the branch where they worked or live
+        area = self._area(profile)
         return Person(
             name=self.names.name(gender, birth.year),
             gender=gender,
-            id_number=self.ids.make(rng, self._area(profile), birth, male),
+            id_number=self.ids.make(rng, area, birth, male),
             birth_date=birth,
             ethnicity=ethnicity,
             education=education,
@@ -207,4 +270,18 @@ class PersonMaker:
             converted_on=converted,
             status=status,
             phone=phone,
+            native_place=places.AREA_NAMES[area],
+            occupation=occupation,
+            degree=_degree(education, rng),
         )
+
+
+def _degree(education: str, rng: random.Random) -> str:
+    # 学位 goes with university education; a few graduates (older ones above all) never took one.
+    if education == "11":
+        return "doctor"
+    if education == "14":
+        return "master" if rng.random() < 0.9 else "bachelor"
+    if education == "21":
+        return "bachelor" if rng.random() < 0.93 else "none"
+    return ""

@@ -8,6 +8,8 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from dangjian.core import scoping, tree
 from dangjian.core.crypto import mask_id_number, mask_phone
@@ -32,6 +34,11 @@ def _series(rows) -> dict:
     return {"labels": [label for label, _n, _v in rows], "values": [n for _label, n, _v in rows]}
 
 
+def _chart(key: str, kind: str, title, icon: str, rows, head, unit) -> dict:
+    """One chart card: the chart is drawn from `rows`, which the card also prints as a table."""
+    return {"key": key, "type": kind, "title": title, "icon": icon, "rows": rows, "head": head, "unit": unit}
+
+
 def _overview_page(request):
     overview = org_selectors.overview(user=request.user)
     if not overview:  # a tree role without an organization: nothing to show yet
@@ -43,12 +50,37 @@ def _overview_page(request):
         for value in Status.values
         if overview["by_status"].get(value, 0)
     ]
-    charts = {
-        "by_kind": _series(overview["by_kind"]),
-        "by_domain": _series(overview["by_domain"]),
-        "by_category": _series(overview["by_category"]),
-        "by_status": _series(by_status),
-    }
+    orgs_unit, members_unit = _("数量（个）"), _("人数（名）")
+    chart_cards = [
+        _chart("by_kind", "bar", _("党组织按类别"), "diagram-3", overview["by_kind"], _("类别"), orgs_unit),
+        _chart(
+            "by_domain",
+            "bar",
+            _("党组织按领域（不含党小组）"),
+            "grid",
+            overview["by_domain"],
+            _("领域"),
+            orgs_unit,
+        ),
+        _chart(
+            "by_category",
+            "pie",
+            _("党员按人员类别"),
+            "people",
+            overview["by_category"],
+            _("人员类别"),
+            members_unit,
+        ),
+        _chart(
+            "by_status",
+            "bar",
+            _("党员按党籍状态（含已转出等）"),
+            "person-lines-fill",
+            by_status,
+            _("党籍状态"),
+            members_unit,
+        ),
+    ]
     return render(
         request,
         "core/home.html",
@@ -56,8 +88,8 @@ def _overview_page(request):
             "overview": overview,
             "full_members": categories.get("full", 0),
             "probationary_members": categories.get("probationary", 0),
-            "by_status": by_status,
-            "charts": charts,
+            "chart_cards": chart_cards,
+            "charts": {card["key"]: _series(card["rows"]) for card in chart_cards},
         },
     )
 
@@ -79,35 +111,44 @@ def _member_page(request):
 
 # Object types in the log, named for the reader; a module that audits a new type adds one line here.
 OBJECT_TYPES = {
-    "orgs.organization": "党组织",
-    "orgs.leadershipposition": "班子成员",
-    "members.member": "党员",
-    "accounts.user": "用户账号",
-    "seed": "演示数据",
+    "orgs.organization": gettext_lazy("党组织"),
+    "orgs.leadershipposition": gettext_lazy("班子成员"),
+    "members.member": gettext_lazy("党员"),
+    "accounts.user": gettext_lazy("用户账号"),
+    "seed": gettext_lazy("演示数据"),
 }
 PAGE_SIZE = 50
 
 
 class AuditFilterForm(forms.Form):
-    actor = forms.CharField(label="操作人", required=False, max_length=150)
+    actor = forms.CharField(label=gettext_lazy("操作人"), required=False, max_length=150)
     action = forms.ChoiceField(
-        label="操作", required=False, choices=[("", "全部操作"), *AuditEntry.Action.choices]
+        label=gettext_lazy("操作"),
+        required=False,
+        choices=[("", gettext_lazy("全部操作")), *AuditEntry.Action.choices],
     )
     object_type = forms.ChoiceField(
-        label="对象类型", required=False, choices=[("", "全部类型"), *OBJECT_TYPES.items()]
+        label=gettext_lazy("对象类型"),
+        required=False,
+        choices=[("", gettext_lazy("全部类型")), *OBJECT_TYPES.items()],
     )
-    org = forms.CharField(label="相关组织", required=False, max_length=100, help_text="组织编码或名称")
+    org = forms.CharField(
+        label=gettext_lazy("相关组织"),
+        required=False,
+        max_length=100,
+        help_text=gettext_lazy("组织编码或名称"),
+    )
     date_from = forms.DateField(
-        label="开始日期", required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=gettext_lazy("开始日期"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
     date_to = forms.DateField(
-        label="结束日期", required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=gettext_lazy("结束日期"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
 
     def clean(self):
         data = super().clean()
         if data.get("date_from") and data.get("date_to") and data["date_from"] > data["date_to"]:
-            self.add_error("date_to", "结束日期不能早于开始日期")
+            self.add_error("date_to", _("结束日期不能早于开始日期"))
         return data
 
 
@@ -177,7 +218,7 @@ def _int_or_none(value) -> int | None:
 @login_required
 def audit_log(request):
     if request.user.role != "county_admin":
-        raise PermissionDenied("仅组织部管理员可查看操作日志")
+        raise PermissionDenied(_("仅组织部管理员可查看操作日志"))
     form = AuditFilterForm(request.GET or None)
     data = form.cleaned_data if form.is_valid() else {}
     entries, has_newer, has_older = _keyset_page(
@@ -194,7 +235,7 @@ def audit_log(request):
         "oldest_id": entries[-1].pk if entries else None,
         "filtered": any(data.values()) if data else False,
         "object_types": OBJECT_TYPES,
-        "crumbs": [("操作日志", None)],
+        "crumbs": [(_("操作日志"), None)],
     }
     template = "core/audit_log.html#results" if request.htmx else "core/audit_log.html"
     return render(request, template, context)

@@ -14,6 +14,8 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django_htmx.http import push_url
 
 from dangjian.core import scoping, tree
@@ -51,21 +53,21 @@ def child_kinds_for(user, org: Organization) -> tuple[str, ...]:
 def refusal(user, org: Organization, action: str) -> str | None:
     """Why `user` may not perform `action` on `org`, or None. Mirrors orgs.services._require_manager."""
     if user.role not in scoping.TREE_ROLES:
-        return "您的角色无权访问组织管理功能"
+        return _("您的角色无权访问组织管理功能")
     if not scoping.in_scope(user, org.path):
-        return "该组织不在您的管理范围内"
+        return _("该组织不在您的管理范围内")
     own_root = org.pk == user.org_id
     if action in RESTRUCTURING and own_root:
         if user.role != "county_admin":
-            return "本组织的设立、调整和撤销由上级党组织决定"
+            return _("本组织的设立、调整和撤销由上级党组织决定")
         if action != "edit":
-            return "管理范围的最上级组织不能调整隶属关系或撤销"
+            return _("管理范围的最上级组织不能调整隶属关系或撤销")
     if action == "create_child" and not child_kinds_for(user, org):
         if rules.CHILD_KINDS.get(org.kind):
-            return "党支部只能在本支部下划分党小组"
-        return f"{org.get_kind_display()}下不再设立下级组织"
+            return _("党支部只能在本支部下划分党小组")
+        return _("%(kind)s下不再设立下级组织") % {"kind": org.get_kind_display()}
     if action == "term" and org.kind == OrgKind.GROUP:
-        return "党小组不实行届期制，无需登记换届"
+        return _("党小组不实行届期制，无需登记换届")
     return None
 
 
@@ -83,7 +85,7 @@ def _require(user, org: Organization, action: str) -> None:
 
 
 def _org_crumbs(user, org: Organization, *tail) -> list[tuple[str, str | None]]:
-    crumbs = [("组织架构", reverse("orgs:tree"))]
+    crumbs = [(_("组织架构"), reverse("orgs:tree"))]
     crumbs += [
         (o.name, reverse("orgs:detail", args=[o.pk])) for o in selectors.breadcrumbs(user=user, org=org)
     ]
@@ -117,10 +119,10 @@ def _active_children_count(org: Organization) -> int:
 
 
 TERM_STATUS = {
-    "current": ("在任期内", "badge-active"),
-    "due": ("即将届满", "text-bg-warning"),
-    "expired": ("已届满", "text-bg-danger"),
-    "overdue": ("超期未换届", "text-bg-danger"),
+    "current": (gettext_lazy("在任期内"), "badge-active"),
+    "due": (gettext_lazy("即将届满"), "text-bg-warning"),
+    "expired": (gettext_lazy("已届满"), "text-bg-danger"),
+    "overdue": (gettext_lazy("超期未换届"), "text-bg-danger"),
 }
 
 
@@ -174,7 +176,7 @@ def _tree_page(request, *, partial: bool):
         "root": root,
         "filter_form": form,
         "filters": filters,
-        "crumbs": [("组织架构", None)],
+        "crumbs": [(_("组织架构"), None)],
         "root_actions": allowed_actions(request.user, root),
         **_tree_context(request.user, root, filters),
     }
@@ -212,11 +214,11 @@ def org_children(request, pk):
 # --- one organization --------------------------------------------------------------------------------------
 
 TABS = (
-    ("info", "基本信息"),
-    ("team", "班子成员"),
-    ("structure", "组织设置检查"),
-    ("children", "下级组织"),
-    ("history", "历程"),
+    ("info", gettext_lazy("基本信息")),
+    ("team", gettext_lazy("班子成员")),
+    ("structure", gettext_lazy("组织设置检查")),
+    ("children", gettext_lazy("下级组织")),
+    ("history", gettext_lazy("历程")),
 )
 
 
@@ -299,7 +301,7 @@ def _form_page(request, org, form, *, title: str, status: int, refusal: str = ""
 
 
 def _dissolved_page(request, org, title: str):
-    reason = f"该组织已于 {org.dissolved_on:%Y-%m-%d} 撤销，不能再办理此项业务"
+    reason = _("该组织已于 %(day)s 撤销，不能再办理此项业务") % {"day": f"{org.dissolved_on:%Y-%m-%d}"}
     return _form_page(request, org, None, title=title, status=409, refusal=reason)
 
 
@@ -316,7 +318,7 @@ def _detail_url(org, tab: str = "") -> str:
 def org_create_child(request, pk):
     parent = scoping.get_org_or_404(request.user, pk)
     _require(request.user, parent, "create_child")
-    title = "新增下级组织"
+    title = _("新增下级组织")
     if parent.is_dissolved:
         return _dissolved_page(request, parent, title)
     form = OrgCreateForm(_bound(request), parent=parent, kinds=child_kinds_for(request.user, parent))
@@ -326,7 +328,11 @@ def org_create_child(request, pk):
 
     org, status, reason = _submit(request, form, create)
     if org is not None:
-        messages.success(request, f"已在“{parent.name}”下设立{org.get_kind_display()}“{org.name}”")
+        messages.success(
+            request,
+            _("已在“%(parent)s”下设立%(kind)s“%(name)s”")
+            % {"parent": parent.name, "kind": org.get_kind_display(), "name": org.name},
+        )
         return redirect(_detail_url(org))
     return _form_page(
         request,
@@ -335,8 +341,8 @@ def org_create_child(request, pk):
         title=title,
         status=status,
         refusal=reason,
-        intro=f"在“{parent.name}”下设立新的党组织。",
-        submit="设立",
+        intro=_("在“%(parent)s”下设立新的党组织。") % {"parent": parent.name},
+        submit=_("设立"),
     )
 
 
@@ -344,7 +350,7 @@ def org_create_child(request, pk):
 def org_edit(request, pk):
     org = scoping.get_org_or_404(request.user, pk)
     _require(request.user, org, "edit")
-    title = "编辑组织信息"
+    title = _("编辑组织信息")
     if org.is_dissolved:
         return _dissolved_page(request, org, title)
     form = OrgEditForm(_bound(request), org=org)
@@ -356,9 +362,9 @@ def org_edit(request, pk):
     result, status, reason = _submit(request, form, update)
     if result is not None:
         if result.name != old_name:
-            messages.success(request, f"“{old_name}”已更名为“{result.name}”")
+            messages.success(request, _("“%(old)s”已更名为“%(new)s”") % {"old": old_name, "new": result.name})
         else:
-            messages.success(request, "已保存组织信息")
+            messages.success(request, _("已保存组织信息"))
         return redirect(_detail_url(result))
     return _form_page(
         request,
@@ -367,8 +373,8 @@ def org_edit(request, pk):
         title=title,
         status=status,
         refusal=reason,
-        intro="更名、更正编码或领域等信息；每次修改都记入该组织的历程。",
-        submit="保存",
+        intro=_("更名、更正编码或领域等信息；每次修改都记入该组织的历程。"),
+        submit=_("保存"),
     )
 
 
@@ -376,7 +382,7 @@ def org_edit(request, pk):
 def org_term(request, pk):
     org = scoping.get_org_or_404(request.user, pk)
     _require(request.user, org, "term")
-    title = "登记换届"
+    title = _("登记换届")
     if org.is_dissolved:
         return _dissolved_page(request, org, title)
     form = TermForm(_bound(request), org=org)
@@ -386,7 +392,9 @@ def org_term(request, pk):
 
     result, status, reason = _submit(request, form, register)
     if result is not None:
-        messages.success(request, f"已登记本届班子选举日期 {result.term_started_on:%Y-%m-%d}")
+        messages.success(
+            request, _("已登记本届班子选举日期 %(day)s") % {"day": f"{result.term_started_on:%Y-%m-%d}"}
+        )
         return redirect(_detail_url(result, "team"))
     return _form_page(
         request,
@@ -395,8 +403,10 @@ def org_term(request, pk):
         title=title,
         status=status,
         refusal=reason,
-        intro="换届选举后登记新一届班子的选举日期；届满日期据此计算。班子成员的变动请在“班子成员”中办理任职、离任。",
-        submit="登记",
+        intro=_(
+            "换届选举后登记新一届班子的选举日期；届满日期据此计算。班子成员的变动请在“班子成员”中办理任职、离任。"
+        ),
+        submit=_("登记"),
     )
 
 
@@ -440,7 +450,7 @@ def _move_options(user, candidates, q: str, selected: str | None) -> dict:
 def org_move(request, pk):
     org = scoping.get_org_or_404(request.user, pk)
     _require(request.user, org, "move")
-    title = "调整隶属关系"
+    title = _("调整隶属关系")
     if org.is_dissolved:
         return _dissolved_page(request, org, title)
     candidates = _move_candidates(request.user, org)
@@ -455,7 +465,10 @@ def org_move(request, pk):
 
     result, status, reason = _submit(request, form, move)
     if result is not None:
-        messages.success(request, f"“{org.name}”已调整至“{result.parent.name}”之下")
+        messages.success(
+            request,
+            _("“%(name)s”已调整至“%(parent)s”之下") % {"name": org.name, "parent": result.parent.name},
+        )
         return redirect(_detail_url(result))
     selected = form["parent"].value() if form.is_bound else None
     return _form_page(
@@ -466,7 +479,7 @@ def org_move(request, pk):
         status=status,
         refusal=reason,
         template="orgs/move.html",
-        submit="确认调整",
+        submit=_("确认调整"),
         has_candidates=candidates.exists(),
         **_move_options(request.user, candidates, q, str(selected) if selected else None),
     )
@@ -476,7 +489,7 @@ def org_move(request, pk):
 def org_dissolve(request, pk):
     org = scoping.get_org_or_404(request.user, pk)
     _require(request.user, org, "dissolve")
-    title = "撤销组织"
+    title = _("撤销组织")
     if org.is_dissolved:
         return _dissolved_page(request, org, title)
     form = DissolveForm(_bound(request))
@@ -486,7 +499,7 @@ def org_dissolve(request, pk):
 
     result, status, reason = _submit(request, form, dissolve)
     if result is not None:
-        messages.success(request, f"已撤销“{result.name}”")
+        messages.success(request, _("已撤销“%(name)s”") % {"name": result.name})
         return redirect(_detail_url(result, "history"))
     return _form_page(
         request,
@@ -496,9 +509,9 @@ def org_dissolve(request, pk):
         status=status,
         refusal=reason,
         template="orgs/dissolve.html",
-        submit="确认撤销",
+        submit=_("确认撤销"),
         submit_class="btn-danger",
-        confirm=f"确定撤销“{org.name}”吗？撤销后不能恢复。",
+        confirm=_("确定撤销“%(name)s”吗？撤销后不能恢复。") % {"name": org.name},
         counts=selectors.member_counts(org),
         children_count=_active_children_count(org),
     )
@@ -527,7 +540,7 @@ def _appointable_members(user, org: Organization):
 def position_appoint(request, pk):
     org = scoping.get_org_or_404(request.user, pk)
     _require(request.user, org, "appoint")
-    title = "任职"
+    title = _("任职")
     if org.is_dissolved:
         return _dissolved_page(request, org, title)
     members, choices = _appointable_members(request.user, org)
@@ -538,7 +551,11 @@ def position_appoint(request, pk):
 
     position, status, reason = _submit(request, form, appoint)
     if position is not None:
-        messages.success(request, f"已登记{position.person_name}任{position.get_post_display()}")
+        messages.success(
+            request,
+            _("已登记%(name)s任%(post)s")
+            % {"name": position.person_name, "post": position.get_post_display()},
+        )
         return redirect(_detail_url(org, "team"))
     return _form_page(
         request,
@@ -547,8 +564,8 @@ def position_appoint(request, pk):
         title=title,
         status=status,
         refusal=reason,
-        intro="登记班子成员（或党小组组长）的任职。书记在任时任命新书记，请先办理现任书记离任。",
-        submit="登记任职",
+        intro=_("登记班子成员（或党小组组长）的任职。书记在任时任命新书记，请先办理现任书记离任。"),
+        submit=_("登记任职"),
     )
 
 
@@ -557,7 +574,7 @@ def position_end(request, pk, position_pk):
     org = scoping.get_org_or_404(request.user, pk)
     position = get_object_or_404(LeadershipPosition, pk=position_pk, org=org)
     _require(request.user, org, "end_position")
-    title = "离任"
+    title = _("离任")
     form = PositionEndForm(_bound(request))
 
     def end(data):
@@ -565,10 +582,14 @@ def position_end(request, pk, position_pk):
 
     result, status, reason = _submit(request, form, end)
     if result is not None:
-        messages.success(request, f"已登记{result.person_name}不再担任{result.get_post_display()}")
+        messages.success(
+            request,
+            _("已登记%(name)s不再担任%(post)s")
+            % {"name": result.person_name, "post": result.get_post_display()},
+        )
         return redirect(_detail_url(org, "team"))
     if not reason and position.ended_on is not None and request.method == "GET":
-        reason, status = f"该任职已于 {position.ended_on:%Y-%m-%d} 结束", 409
+        reason, status = _("该任职已于 %(day)s 结束") % {"day": f"{position.ended_on:%Y-%m-%d}"}, 409
     return _form_page(
         request,
         org,
@@ -576,6 +597,11 @@ def position_end(request, pk, position_pk):
         title=title,
         status=status,
         refusal=reason,
-        intro=f"{position.person_name}，{position.get_post_display()}，{position.started_on:%Y-%m-%d} 起任职。",
-        submit="登记离任",
+        intro=_("%(name)s，%(post)s，%(day)s 起任职。")
+        % {
+            "name": position.person_name,
+            "post": position.get_post_display(),
+            "day": f"{position.started_on:%Y-%m-%d}",
+        },
+        submit=_("登记离任"),
     )

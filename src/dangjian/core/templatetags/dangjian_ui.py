@@ -8,6 +8,8 @@ from dataclasses import dataclass
 
 from django import template
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from dangjian.core.scoping import TREE_ROLES, scoped
 
@@ -19,7 +21,7 @@ ALL_ROLES = None  # every signed-in user
 @dataclass(frozen=True)
 class NavItem:
     url_name: str
-    label: str
+    label: str  # lazily translated
     icon: str  # a bootstrap-icons name
     roles: frozenset[str] | None = ALL_ROLES
     # The item is active on every view whose name starts with this (a namespace "orgs:" or one view).
@@ -27,9 +29,15 @@ class NavItem:
 
 
 NAV_ITEMS: tuple[NavItem, ...] = (
-    NavItem("core:home", "首页概览", "house-door", ALL_ROLES, "core:home"),
-    NavItem("orgs:tree", "组织架构", "diagram-3", TREE_ROLES, "orgs:"),
-    NavItem("core:audit_log", "操作日志", "journal-text", frozenset({"county_admin"}), "core:audit_log"),
+    NavItem("core:home", gettext_lazy("首页概览"), "house-door", ALL_ROLES, "core:home"),
+    NavItem("orgs:tree", gettext_lazy("组织架构"), "diagram-3", TREE_ROLES, "orgs:"),
+    NavItem(
+        "core:audit_log",
+        gettext_lazy("操作日志"),
+        "journal-text",
+        frozenset({"county_admin"}),
+        "core:audit_log",
+    ),
 )
 
 
@@ -62,9 +70,24 @@ def main_nav(context) -> list[dict]:
 
 # Severity of a structure finding: never by colour alone, so each has an icon and a word too.
 SEVERITIES = {
-    "error": {"label": "问题", "css": "danger", "icon": "x-octagon-fill", "title": "不符合规定"},
-    "warning": {"label": "提示", "css": "warning", "icon": "exclamation-triangle-fill", "title": "超出通常范围"},
-    "info": {"label": "注意", "css": "secondary", "icon": "info-circle-fill", "title": "待办或提醒"},
+    "error": {
+        "label": gettext_lazy("问题"),
+        "css": "danger",
+        "icon": "x-octagon-fill",
+        "title": gettext_lazy("不符合规定"),
+    },
+    "warning": {
+        "label": gettext_lazy("提示"),
+        "css": "warning",
+        "icon": "exclamation-triangle-fill",
+        "title": gettext_lazy("超出通常范围"),
+    },
+    "info": {
+        "label": gettext_lazy("注意"),
+        "css": "secondary",
+        "icon": "info-circle-fill",
+        "title": gettext_lazy("待办或提醒"),
+    },
 }
 SEVERITY_ORDER = ("error", "warning", "info")
 
@@ -119,13 +142,13 @@ def _field_labels() -> dict[str, str]:
                 labels.setdefault(field.name, str(verbose))
     labels.update(
         {
-            "parent_id": "上级组织",
-            "member_id": "党员",
-            "person_name": "姓名",
-            "reason": "原因",
-            "path": "组织路径",
-            "depth": "层级",
-            "sort_order": "排序",
+            "parent_id": _("上级组织"),
+            "member_id": _("党员"),
+            "person_name": _("姓名"),
+            "reason": _("原因"),
+            "path": _("组织路径"),
+            "depth": _("层级"),
+            "sort_order": _("排序"),
         }
     )
     return labels
@@ -147,9 +170,9 @@ def _display(field: str, value, choices: dict, org_names: dict) -> str:
     if field in choices:
         return choices[field].get(value, str(value))
     if field == "parent_id":
-        return org_names.get(value, "（管理范围外的组织）")
+        return org_names.get(value, _("（管理范围外的组织）"))
     if isinstance(value, bool):
-        return "是" if value else "否"
+        return _("是") if value else _("否")
     return str(value)
 
 

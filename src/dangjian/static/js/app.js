@@ -10,20 +10,24 @@
     var panel = document.getElementById(toggle.getAttribute("aria-controls"));
     var open = toggle.getAttribute("aria-expanded") === "true";
     toggle.setAttribute("aria-expanded", open ? "false" : "true");
-    toggle.setAttribute("aria-label", (open ? "展开" : "收起") + "“" + (toggle.dataset.name || "") + "”的下级组织");
+    var label = open ? toggle.dataset.labelClosed : toggle.dataset.labelOpen;
+    if (label) toggle.setAttribute("aria-label", label);
     if (panel) panel.hidden = open;
   });
+
+  // Messages come from the page (translated on the server), so this file holds no user-facing text.
+  function message(name) { return document.body.getAttribute("data-msg-" + name) || ""; }
 
   // A failed partial load says so where the content would have gone, instead of failing silently.
   document.addEventListener("htmx:responseError", function (event) {
     var target = event.detail.target;
     if (!target) return;
     var status = event.detail.xhr ? event.detail.xhr.status : "";
-    var text = status === 403 ? "无权查看" : status === 404 ? "不存在或不在您的管理范围内" : "加载失败，请刷新页面重试";
+    var text = status === 403 ? message("403") : status === 404 ? message("404") : message("error");
     var note = document.createElement("div");
     note.className = "alert alert-warning m-2 py-2 small";
     note.setAttribute("role", "alert");
-    note.textContent = text + (status ? "（" + status + "）" : "");
+    note.textContent = text + (status ? " (" + status + ")" : "");
     target.replaceChildren(note);
     target.hidden = false;
   });
@@ -32,7 +36,7 @@
     if (!target) return;
     var note = document.createElement("div");
     note.className = "alert alert-warning m-2 py-2 small";
-    note.textContent = "网络连接失败，请稍后重试";
+    note.textContent = message("offline");
     target.replaceChildren(note);
   });
 

@@ -25,7 +25,7 @@
       .filter(function (item) { return item.value > 0; });
     return {
       color: PALETTE,
-      tooltip: { trigger: "item", formatter: "{b}：{c}（{d}%）" },
+      tooltip: { trigger: "item", formatter: "{b}: {c} ({d}%)" },
       legend: { bottom: 0, icon: "circle", itemWidth: 10, itemHeight: 10 },
       series: [{
         type: "pie", radius: ["42%", "68%"], center: ["50%", "44%"], data: data,

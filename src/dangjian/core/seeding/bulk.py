@@ -8,6 +8,7 @@ import multiprocessing
 import os
 from collections.abc import Iterable, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
+from contextlib import contextmanager
 
 from django.core.management.color import no_style
 from django.db import connection, models
@@ -73,6 +74,31 @@ def _defaults(model: type[models.Model], fields: Sequence[str]) -> list[tuple[st
         for field in model._meta.concrete_fields
         if field.attname not in fields and field.db_default is NOT_PROVIDED
     ]
+
+
+@contextmanager
+def indexes_rebuilt_after(model: type[models.Model]):
+    """On SQLite, drop the table's secondary indexes for a big load and create them again after it.
+
+    Building an index from sorted data is several times faster than growing it row by row. The exact DDL
+    is read back from sqlite_master, so whatever indexes the model has are restored as they were. Inside
+    the caller's transaction, so a failed load leaves the schema untouched.
+    """
+    if connection.vendor != "sqlite":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = %s AND sql IS NOT NULL",
+            [model._meta.db_table],
+        )
+        indexes = cursor.fetchall()
+        for name, _ in indexes:
+            cursor.execute(f"DROP INDEX {connection.ops.quote_name(name)}")
+    yield
+    with connection.cursor() as cursor:
+        for _, sql in indexes:
+            cursor.execute(sql)
 
 
 def reset_sequences(*models_: type[models.Model]) -> None:

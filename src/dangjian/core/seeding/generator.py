@@ -9,6 +9,7 @@ import random
 import time
 from collections import Counter, deque
 from collections.abc import Callable
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 
 from django.apps import apps
@@ -316,7 +317,11 @@ class _MemberBuilder:
         pending: deque = deque()
         chunk: list[list] = []
         reported = 0
-        with bulk.Encryptor(parallel=self.total >= PARALLEL_FROM) as encryptor:
+        big = self.total >= PARALLEL_FROM
+        with (
+            bulk.Encryptor(parallel=big) as encryptor,
+            bulk.indexes_rebuilt_after(Member) if big else nullcontext(),
+        ):
             for branch in self.plan.branches():
                 chunk.extend(self._branch(branch))
                 if len(chunk) >= CHUNK:

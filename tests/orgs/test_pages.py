@@ -272,6 +272,15 @@ def test_secretary_is_offered_only_what_they_may_do(county, client_for):
     assert reverse("orgs:dissolve", args=[county.village_a1.pk]) not in body
 
 
+def test_tabs_load_as_htmx_partials_and_history_restores_whole_pages(county, client_for):
+    client = client_for("officer")
+    url = reverse("orgs:detail", args=[county.village_a1.pk]) + "?tab=children"
+    partial = client.get(url, HTTP_HX_REQUEST="true", HTTP_HX_TARGET="org-tabs").content.decode()
+    assert "<html" not in partial and "甲村第一党小组" in partial and 'aria-current="page"' in partial
+    restore = client.get(url, HTTP_HX_REQUEST="true", HTTP_HX_HISTORY_RESTORE_REQUEST="true").content.decode()
+    assert "<html" in restore and "甲村第一党小组" in restore
+
+
 def test_team_tab_shows_term_and_positions(county, client_for):
     PositionFactory(
         org=county.village_a1, post="secretary", person_name="赵书记", started_on=dt.date(2022, 1, 10)
@@ -386,7 +395,9 @@ def test_move_puts_the_subtree_under_the_new_parent(county, client_for):
 
 def test_move_page_searches_parent_options_with_htmx(county, client_for):
     response = client_for("admin").get(
-        reverse("orgs:move", args=[county.village_a1.pk]) + "?q=%E4%B8%99", HTTP_HX_REQUEST="true"
+        reverse("orgs:move", args=[county.village_a1.pk]) + "?q=%E4%B8%99",
+        HTTP_HX_REQUEST="true",
+        HTTP_HX_TARGET="parent-options",
     )
     body = response.content.decode()
     assert "丙镇党委" in body and "<html" not in body
@@ -520,3 +531,32 @@ def test_bad_input_shows_chinese_message_and_changes_nothing(page, data, message
     assert message in body
     assert "invalid-feedback" in body or "alert" in body
     assert _snapshot() == before
+
+
+def test_history_names_codes_members_and_only_parents_in_scope(county, client_for, personas):
+    from django.test import Client
+
+    from dangjian.accounts.models import User
+
+    admin = client_for("admin")
+    admin.post(
+        reverse("orgs:appoint", args=[county.village_a2.pk]),
+        {
+            "post": "organization",
+            "member": str(county.village_a2.members.first().pk),
+            "started_on": "2024-03-01",
+        },
+    )
+    admin.post(reverse("orgs:move", args=[county.village_a2.pk]), {"parent": str(county.town_b.pk)})
+    url = reverse("orgs:detail", args=[county.village_a2.pk]) + "?tab=history"
+    body = admin.get(url).content.decode()
+    assert "组织委员" in body and "党员0" in body  # the post's label and the member's name, not codes
+    assert "甲镇党委" in body and "丙镇党委" in body  # 上级组织 before → after
+    # An officer of 丙镇 sees the move but not the name of the township it came from.
+    officer_b = User.objects.create_user(
+        username="bingzhen", password="x", role="committee_officer", org=county.town_b
+    )
+    client = Client()
+    client.force_login(officer_b)
+    seen = client.get(url).content.decode()
+    assert "丙镇党委" in seen and "甲镇党委" not in seen and "管理范围外的组织" in seen

@@ -237,5 +237,6 @@ def audit_log(request):
         "object_types": OBJECT_TYPES,
         "crumbs": [(_("操作日志"), None)],
     }
-    template = "core/audit_log.html#results" if request.htmx else "core/audit_log.html"
+    partial = request.htmx and not request.htmx.history_restore_request
+    template = "core/audit_log.html#results" if partial else "core/audit_log.html"
     return render(request, template, context)

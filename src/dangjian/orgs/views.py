@@ -187,15 +187,23 @@ def _tree_page(request, *, partial: bool):
     return render(request, "orgs/tree.html", context)
 
 
+def _partial(request, target: str | None = None) -> bool:
+    """An htmx request for a piece of the page (not htmx restoring a whole page from its history)."""
+    htmx = request.htmx
+    if not htmx or htmx.history_restore_request:
+        return False
+    return target is None or htmx.target == target
+
+
 @login_required
 def org_tree(request):
-    return _tree_page(request, partial=bool(request.htmx))
+    return _tree_page(request, partial=_partial(request, "tree-body"))
 
 
 @login_required
 def org_search(request):
     """The filter bar's htmx target: the tree or the list of hits; the tree page itself for a plain visit."""
-    return _tree_page(request, partial=bool(request.htmx))
+    return _tree_page(request, partial=_partial(request))
 
 
 @login_required
@@ -263,7 +271,7 @@ def org_detail(request, pk):
         "crumbs": _org_crumbs(request.user, org),
         **_tab_context(request, org, tab, check),
     }
-    if request.htmx and request.htmx.target == "org-tabs":
+    if _partial(request, "org-tabs"):
         return render(request, "orgs/detail.html#tabs", context)
     return render(request, "orgs/detail.html", context)
 
@@ -456,7 +464,7 @@ def org_move(request, pk):
     candidates = _move_candidates(request.user, org)
     form = MoveForm(_bound(request), candidates=candidates)
     q = request.GET.get("q", "").strip()[:100]
-    if request.method == "GET" and request.htmx:
+    if request.method == "GET" and _partial(request, "parent-options"):
         context = _move_options(request.user, candidates, q, None)
         return render(request, "orgs/move.html#options", {**context, "form": form})
 

@@ -164,13 +164,15 @@ def _choice_labels() -> dict[str, dict[str, str]]:
 HIDDEN_FIELDS = {"path", "depth", "sort_order"}
 
 
-def _display(field: str, value, choices: dict, org_names: dict) -> str:
+def _display(field: str, value, choices: dict, names: dict) -> str:
     if value is None or value == "":
         return "—"
     if field in choices:
         return choices[field].get(value, str(value))
     if field == "parent_id":
-        return org_names.get(value, _("（管理范围外的组织）"))
+        return names["parent_id"].get(value, _("（管理范围外的组织）"))
+    if field == "member_id":
+        return names["member_id"].get(value, _("（管理范围外的党员）"))
     if isinstance(value, bool):
         return _("是") if value else _("否")
     return str(value)
@@ -180,23 +182,25 @@ def _display(field: str, value, choices: dict, org_names: dict) -> str:
 def audit_changes(context, entry) -> list[dict]:
     """The entry's field changes as [{label, before, after}], with code values shown by their Chinese labels.
 
-    A parent organization is named only when it lies in the reader's scope.
+    A parent organization or a member is named only when it lies in the reader's scope.
     """
+    from dangjian.members.models import Member
     from dangjian.orgs.models import Organization
 
     rows = [c for c in entry.changes() if c[0] not in HIDDEN_FIELDS]
-    parent_ids = {v for field, *values in rows if field == "parent_id" for v in values if v}
-    org_names = {}
-    if parent_ids:
-        request = context.get("request")
-        visible = scoped(Organization.objects.filter(pk__in=parent_ids), getattr(request, "user", None))
-        org_names = dict(visible.values_list("pk", "name"))
+    user = getattr(context.get("request"), "user", None)
+    names: dict[str, dict] = {"parent_id": {}, "member_id": {}}
+    for field, model, path_field in (("parent_id", Organization, "path"), ("member_id", Member, "org_path")):
+        ids = {value for name, *values in rows if name == field for value in values if value}
+        if ids:
+            visible = scoped(model.objects.filter(pk__in=ids), user, path_field)
+            names[field] = dict(visible.values_list("pk", "name"))
     labels, choices = _field_labels(), _choice_labels()
     return [
         {
             "label": labels.get(field, field),
-            "before": _display(field, before, choices, org_names),
-            "after": _display(field, after, choices, org_names),
+            "before": _display(field, before, choices, names),
+            "after": _display(field, after, choices, names),
         }
         for field, before, after in rows
     ]

@@ -218,3 +218,21 @@ def test_rows_created_after_the_seed_get_fresh_ids():
     )
     assert org.pk > Organization.objects.exclude(pk=org.pk).order_by("-pk").first().pk
     assert member.pk and position.pk
+
+
+def test_the_big_seed_path_gives_the_same_data(monkeypatch):
+    # Large seeds encrypt in worker processes and (on SQLite) rebuild the member indexes afterwards.
+    from django.db import connection
+
+    from dangjian.core.seeding import generator
+
+    def indexes() -> list[str]:
+        return sorted(i["columns"].__repr__() for i in connection.introspection.get_constraints(
+            connection.cursor(), Member._meta.db_table).values() if i["index"])  # fmt: skip
+
+    seed()
+    small, before = digest(), indexes()
+    monkeypatch.setattr(generator, "PARALLEL_FROM", 500)
+    seed(flush=True)
+    assert digest() == small
+    assert indexes() == before

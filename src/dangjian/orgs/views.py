@@ -264,7 +264,12 @@ def org_detail(request, pk):
         "check": check,
         "term_status": _term_status(check),
         "error_count": sum(1 for f in check.findings if f.severity == "error"),
-        "counts": selectors.member_counts(org),
+        # The structure check has counted the members already (selectors.member_counts).
+        "counts": {
+            "full": check.full_members,
+            "probationary": check.probationary_members,
+            "total": check.full_members + check.probationary_members,
+        },
         "children_count": _active_children_count(org),
         "actions": allowed_actions(request.user, org),
         "parent_in_scope": org.parent_id is not None and scoping.in_scope(request.user, org.parent.path),

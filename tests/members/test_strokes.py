@@ -8,10 +8,33 @@ from hypothesis import strategies as st
 from dangjian.members import strokes
 
 # The order of ECOSYSTEM.md (identical to cn-sort's BIHUA mode and to GF 3003 笔画序).
-OFFICIAL = (
-    "丁一 于丹 万里 习近 马力 王大山 王小明 毛毛 方明 孔子 邓平 石头 龙飞 卢生 叶子 田甜 史明 白云 朱丽 "
-    "任远 刘洋 李华 张伟 陈静 欧阳娜娜"
-).split()
+OFFICIAL = [
+    "丁一",
+    "于丹",
+    "万里",
+    "习近",
+    "马力",
+    "王大山",
+    "王小明",
+    "毛毛",
+    "方明",
+    "孔子",
+    "邓平",
+    "石头",
+    "龙飞",
+    "卢生",
+    "叶子",
+    "田甜",
+    "史明",
+    "白云",
+    "朱丽",
+    "任远",
+    "刘洋",
+    "李华",
+    "张伟",
+    "陈静",
+    "欧阳娜娜",
+]
 
 
 def test_known_roster_order():

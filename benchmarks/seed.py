@@ -8,10 +8,17 @@ Settings are the test ones (DANGJIAN_TESTING=1) with their own var directory, so
 
 import argparse
 import os
+import resource
 import shutil
 import sys
 import time
 from pathlib import Path
+
+
+def _cpu() -> tuple[float, float]:
+    """CPU seconds (user + system) of this process and of its finished worker processes."""
+    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime, children.ru_utime + children.ru_stime
 
 
 def main() -> None:
@@ -40,8 +47,10 @@ def main() -> None:
     call_command("migrate", verbosity=0)
     print(f"数据库：{connection.vendor} {connection.settings_dict['NAME']}")
     started = time.perf_counter()
+    cpu_before = _cpu()
     summary = seed_county(seed=args.seed, members=args.members, flush=True, progress=print)
     wall = time.perf_counter() - started
+    main_cpu, workers_cpu = (after - before for after, before in zip(_cpu(), cpu_before, strict=True))
     seconds = summary.seconds
     print()
     print(f"members         {summary.members:>12,}")
@@ -53,6 +62,11 @@ def main() -> None:
     )
     print(f"teams, accounts {seconds['positions']:>11.1f}s")
     print(f"total           {wall:>11.1f}s   {summary.members / wall:>10,.0f} members/s")
+    # CPU seconds do not depend on what else the machine is doing; on an idle machine with two cores the
+    # wall time is about max(main, (main + workers) / 2).
+    print(f"CPU, main       {main_cpu:>11.1f}s")
+    print(f"CPU, workers    {workers_cpu:>11.1f}s   (encryption)")
+    print(f"load average    {os.getloadavg()[0]:>12.2f}")
     if connection.vendor == "sqlite":
         size = Path(connection.settings_dict["NAME"]).stat().st_size
         print(f"database file   {size / 2**20:>10.0f} MB")

@@ -110,6 +110,13 @@ def reset_sequences(*models_: type[models.Model]) -> None:
                 cursor.execute(sql)
 
 
+def analyze(*models_: type[models.Model]) -> None:
+    quote = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        for model in models_:
+            cursor.execute(f"ANALYZE {quote(model._meta.db_table)}")
+
+
 def protect_personal(pairs: Sequence[tuple[str, str]]) -> list[tuple[str, str, str]]:
     """(id_number, phone) → (encrypted id_number, lookup hash, encrypted phone); an empty phone stays empty."""
     return [

@@ -211,6 +211,9 @@ def _generate(*, seed: int, members: int, scale: float, today: dt.date, say: Pro
     )
     summary.positions = len(positions)
     bulk.reset_sequences(Organization, Member, LeadershipPosition)
+    if members >= PARALLEL_FROM:
+        # Fresh statistics, so the planner knows the big tables as they now are.
+        bulk.analyze(Organization, Member, LeadershipPosition)
     summary.accounts = _accounts(plan, builder, positions, say)
     summary.seconds["positions"] = time.perf_counter() - mark
     summary.seconds["total"] = time.perf_counter() - started

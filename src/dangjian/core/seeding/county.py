@@ -4,8 +4,9 @@ Ids are assigned here (from the table's next free id) so paths can be computed w
 codes follow the position in the tree, so they do not depend on ids: root 341825, its children 34182501 …,
 and so on, each parent numbering its children with as many digits as their count needs.
 
-A few units are deliberately out of line with the rules (`special`), so the structure check has findings
-to show: 支部条例 第4、5、20、21条 and 第13条 cases, all in the featured township where the demo accounts are.
+A few units are deliberately out of line with the rules (`special`, SPECIAL_BRANCHES), so the structure
+check has findings to show (支部条例 第4、5、13、20、21条 cases), most of them in the featured township where
+the demo accounts are; terms are spread so that some are due, expired or overdue.
 """
 
 import datetime as dt
@@ -269,8 +270,7 @@ class Planner:
         for unit in places.HIGH_SCHOOL_UNITS:
             self.branch(school, f"旌德中学{unit}党支部", "institution", "school", work_unit="旌德中学")
         for name in places.COUNTY_SCHOOLS[: self.count(len(places.COUNTY_SCHOOLS))]:
-            if name != "县教育局机关":
-                self.branch(committee, f"{name}党支部", "institution", "school", work_unit=name)
+            self.branch(committee, f"{name}党支部", "institution", "school", work_unit=name)
         for _, town in towns:
             self.branch(
                 committee, f"{town}中心学校党支部", "institution", "school", work_unit=f"{town}中心学校"

@@ -267,7 +267,7 @@ def _assign_terms(plan: CountyPlan, rng: random.Random, today: dt.date) -> None:
     for unit in plan.units:
         if unit.kind == "group" or not unit.is_grassroots or unit.dissolved_on:
             continue
-        unit.term_started_on, _ = teams.pick_term_start(unit, rng, today)
+        unit.term_started_on = teams.pick_term_start(unit, rng, today)
         if unit.established_on and unit.established_on > unit.term_started_on:
             unit.established_on = unit.term_started_on - dt.timedelta(days=rng.randint(30, 400))
 

@@ -2,6 +2,7 @@
 
 import datetime as dt
 import random
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from dangjian.orgs.models import Post
@@ -113,12 +114,11 @@ def posts_for(unit: Unit, full_members: int, rng: random.Random) -> list[str]:
     return []
 
 
-def pick_term_start(unit: Unit, rng: random.Random, today: dt.date) -> tuple[dt.date, int]:
-    years = term_years(unit.kind, unit.domain)
-    status = (
-        unit.term or rng.choices(list(TERM_STATUS_WEIGHTS), weights=list(TERM_STATUS_WEIGHTS.values()))[0]
-    )
-    return term_start(rng=rng, today=today, years=years, status=status), years
+def pick_term_start(unit: Unit, rng: random.Random, today: dt.date) -> dt.date:
+    """An election day for the current team: mostly a current term, some due, expired or overdue."""
+    statuses = list(TERM_STATUS_WEIGHTS)
+    status = unit.term or rng.choices(statuses, weights=list(TERM_STATUS_WEIGHTS.values()))[0]
+    return term_start(rng=rng, today=today, years=term_years(unit.kind, unit.domain), status=status)
 
 
 def team(unit: Unit, posts: list[str], candidates: list[Candidate], rng: random.Random) -> list[Position]:
@@ -132,7 +132,7 @@ def team(unit: Unit, posts: list[str], candidates: list[Candidate], rng: random.
 
 
 def predecessors(
-    unit: Unit, years: int, make_name, rng: random.Random, *, posts: tuple[str, ...]
+    unit: Unit, years: int, make_name: Callable[[], str], rng: random.Random, *, posts: tuple[str, ...]
 ) -> list[Position]:
     """Holders of the previous term, who left at the election that started the current one (换届)."""
     started = unit.term_started_on

@@ -74,3 +74,9 @@ def test_a_refused_write_leaves_no_entry(personas, county):
     with pytest.raises(Exception):  # noqa: B017 - the kind is tested in test_org_services
         services.org_update(actor=personas.officer, org=county.village_a1, code="B1")
     assert AuditEntry.objects.count() == before
+
+
+def test_signing_in_is_audited(client, personas):
+    client.post("/accounts/login/", {"username": "xiangzhen", "password": "dangjian2026"})
+    entry = AuditEntry.objects.filter(action="login").latest("id")
+    assert entry.actor == personas.officer and entry.org_path == personas.officer.org.path

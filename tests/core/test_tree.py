@@ -22,8 +22,12 @@ def test_within_does_not_confuse_siblings_sharing_a_prefix():
 
 def test_subtree_query_excludes_a_sibling_whose_id_extends_the_prefix(county):
     # Make ids 2 and 2x coexist under the same parent, e.g. "…/5/" and "…/57/".
-    siblings = [Organization.objects.create(name=f"s{i}", code=f"S{i}", kind="branch", domain="rural",
-                                            parent=county.town_a, path="", depth=2) for i in range(12)]
+    siblings = [
+        Organization.objects.create(
+            name=f"s{i}", code=f"S{i}", kind="branch", domain="rural", parent=county.town_a, path="", depth=2
+        )
+        for i in range(12)
+    ]
     for org in siblings:
         org.path = tree.child_path(county.town_a.path, org.pk)
         org.save(update_fields=["path"])

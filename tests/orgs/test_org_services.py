@@ -244,3 +244,38 @@ def test_structure_check_on_recorded_data(personas, county):
     assert check.committee_size == 3
     assert check.term_years == 5 and check.term_ends_on == dt.date(2027, 1, 10)
     assert "term_due" in codes
+
+
+def test_party_group_counts_its_assigned_members_and_dissolved_orgs_have_no_findings(personas, county):
+    members = list(Member.objects.filter(org=county.village_a1)[:3])
+    Member.objects.filter(pk__in=[m.pk for m in members]).update(party_group=county.group_a1)
+    assert selectors.member_counts(county.group_a1)["total"] == 3
+    services.org_dissolve(
+        actor=personas.officer,
+        org=county.village_b1.__class__.objects.create(
+            name="空支部",
+            code="EMPTY",
+            kind="branch",
+            domain="rural",
+            parent=county.town_a,
+            path=f"{county.town_a.path}9999/",
+            depth=2,
+        ),
+        dissolved_on=TODAY(),
+        reason="撤并",
+    )
+    dissolved = Organization.objects.get(code="EMPTY")
+    assert selectors.structure_of(dissolved).findings == []
+
+
+def test_future_establishment_date_is_refused(personas, county):
+    with pytest.raises(ValidationFailed, match="成立日期不能晚于今天"):
+        services.org_create(
+            actor=personas.admin,
+            parent=county.town_a,
+            name="未来支部",
+            code="F1",
+            kind="branch",
+            domain="rural",
+            established_on=TODAY() + dt.timedelta(days=3),
+        )

@@ -52,13 +52,17 @@ def children_of(*, user, org: Organization, include_dissolved: bool = False) -> 
 
 
 def member_counts(org: Organization) -> dict[str, int]:
-    """Full and probationary members in the org's subtree (one indexed query on the copied path)."""
-    rows = (
-        Member.objects.counted()
-        .filter(tree.within(org.path, "org_path"))
-        .values("category")
-        .annotate(n=Count("id"))
+    """Full and probationary members in the org's subtree (one indexed query on the copied path).
+
+    Members are recorded on their branch; a 党小组 counts the members assigned to it.
+    """
+    members = Member.objects.counted()
+    members = (
+        members.filter(party_group=org)
+        if org.kind == OrgKind.GROUP
+        else members.filter(tree.within(org.path, "org_path"))
     )
+    rows = members.values("category").annotate(n=Count("id"))
     counts = {row["category"]: row["n"] for row in rows}
     full, probationary = counts.get(Category.FULL, 0), counts.get(Category.PROBATIONARY, 0)
     return {"full": full, "probationary": probationary, "total": full + probationary}
@@ -127,8 +131,11 @@ def structure_facts(org: Organization) -> rules.StructureFacts:
 
 
 def structure_of(org: Organization, today: dt.date | None = None) -> rules.StructureCheck:
-    """The set-up rules of RULES.md evaluated on the recorded data."""
-    return rules.check_structure(structure_facts(org), today or timezone.localdate())
+    """The set-up rules of RULES.md evaluated on the recorded data (none for a dissolved organization)."""
+    check = rules.check_structure(structure_facts(org), today or timezone.localdate())
+    if org.is_dissolved:
+        check.findings = []
+    return check
 
 
 def org_history(*, user, org: Organization, limit: int = 200) -> QuerySet[AuditEntry]:

@@ -102,6 +102,8 @@ def org_create(
     _check_code_free(code)
     if unit_count < 1:
         raise ValidationFailed.field("unit_count", _("覆盖单位数至少为 1"))
+    if established_on and established_on > timezone.localdate():
+        raise ValidationFailed.field("established_on", _("成立日期不能晚于今天"))
     last = Organization.objects.filter(parent=parent).order_by("-sort_order").first()
     org = Organization.objects.create(
         name=name,
@@ -122,7 +124,7 @@ def org_create(
         action="create",
         obj=org,
         org=org,
-        summary=f"在“{parent.name}”下设立{org.get_kind_display()}",
+        summary=f"设立{org.get_kind_display()}",
         after=audit.snapshot(org, ORG_FIELDS),
     )
     return org
@@ -163,6 +165,8 @@ def org_update(*, actor, org: Organization, **changes) -> Organization:
         _check_code_free(changes["code"], exclude_pk=org.pk)
     if changes.get("unit_count") is not None and changes["unit_count"] < 1:
         raise ValidationFailed.field("unit_count", _("覆盖单位数至少为 1"))
+    if changes.get("established_on") and changes["established_on"] > timezone.localdate():
+        raise ValidationFailed.field("established_on", _("成立日期不能晚于今天"))
     if changes.get("term_started_on") and changes["term_started_on"] > timezone.localdate():
         raise ValidationFailed.field("term_started_on", _("选举日期不能晚于今天"))
     before = audit.snapshot(org, ORG_FIELDS)
@@ -213,7 +217,7 @@ def org_move(*, actor, org: Organization, new_parent: Organization) -> Organizat
         action="move",
         obj=org,
         org=org,
-        summary=f"隶属关系调整至“{new_parent.name}”",
+        summary="调整隶属关系",
         before=before,
         after=audit.snapshot(org, ORG_FIELDS),
     )

@@ -21,14 +21,17 @@ def pad(text: str, width: int) -> str:
     return text + " " * max(0, width - columns)
 
 
-def timed(function, repeat: int) -> tuple[float, object]:
-    function()  # warm the caches
-    runs, result = [], None
+def timed_pair(first, second, repeat: int) -> tuple[float, float, object, object]:
+    """Median seconds of two functions, run alternately so that a busy machine slows both alike."""
+    first(), second()  # warm the caches
+    times: tuple[list[float], list[float]] = ([], [])
+    results: list[object] = [None, None]
     for _ in range(repeat):
-        started = time.perf_counter()
-        result = function()
-        runs.append(time.perf_counter() - started)
-    return statistics.median(runs), result
+        for index, function in enumerate((first, second)):
+            started = time.perf_counter()
+            results[index] = function()
+            times[index].append(time.perf_counter() - started)
+    return statistics.median(times[0]), statistics.median(times[1]), results[0], results[1]
 
 
 def main() -> None:
@@ -74,8 +77,9 @@ def main() -> None:
     for org in (root, township):
         if org is None:
             continue
-        orm_seconds, orm_counts = timed(lambda org=org: member_counts(org), args.repeat)
-        raw_seconds, raw_counts = timed(lambda org=org: raw(org.path), args.repeat)
+        orm_seconds, raw_seconds, orm_counts, raw_counts = timed_pair(
+            lambda org=org: member_counts(org), lambda org=org: raw(org.path), args.repeat
+        )
         assert orm_counts == raw_counts, (orm_counts, raw_counts)
         print(
             f"{pad(org.name, 24)}{orm_counts['total']:>10,}{orm_seconds * 1000:>10.1f}{raw_seconds * 1000:>10.1f}"

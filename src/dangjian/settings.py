@@ -196,7 +196,12 @@ PLATFORM_NAME = os.environ.get("PLATFORM_NAME", "党建通")
 DANGJIAN_RULES = {
     # 支部条例 第21条 / 选举条例 第3条: the higher organization reminds ~6 months before a term ends.
     "TERM_REMINDER_MONTHS": env_int("TERM_REMINDER_MONTHS", 6),
+    # RULES.md 第95条 [P/U]: a transfer letter's validity in months, its default and its maximum.
+    "TRANSFER_VALID_MONTHS": env_int("TRANSFER_VALID_MONTHS", 3),
+    "TRANSFER_MAX_MONTHS": env_int("TRANSFER_MAX_MONTHS", 6),
 }
+# Transfer letter numbers read 〈prefix〉〔year〕第0001号, e.g. 旌组转〔2026〕第0001号 (the county's abbreviation).
+TRANSFER_LETTER_PREFIX = os.environ.get("TRANSFER_LETTER_PREFIX", "组转")
 
 LOGGING = {
     "version": 1,

@@ -70,6 +70,8 @@ INSTALLED_APPS = [
     "django_htmx",
     "template_partials",
     "axes",
+    "django_tasks",
+    "django_tasks_db",
     "dangjian.core",
     "dangjian.accounts",
     "dangjian.orgs",
@@ -202,6 +204,15 @@ DANGJIAN_RULES = {
 }
 # Transfer letter numbers read 〈prefix〉〔year〕第0001号, e.g. 旌组转〔2026〕第0001号 (the county's abbreviation).
 TRANSFER_LETTER_PREFIX = os.environ.get("TRANSFER_LETTER_PREFIX", "组转")
+
+# Background work (roster imports): django-tasks with its database backend; run `dangjian db_worker`.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+# Roster import: files of up to SYNC_ROWS rows are imported during the request, bigger ones in the background.
+DANGJIAN_IMPORT = {
+    "SYNC_ROWS": env_int("IMPORT_SYNC_ROWS", 2000),
+    "MAX_ROWS": env_int("IMPORT_MAX_ROWS", 200_000),
+    "MAX_BYTES": env_int("IMPORT_MAX_MB", 50) * 1024 * 1024,
+}
 
 LOGGING = {
     "version": 1,

@@ -1,6 +1,5 @@
 """Personal data at rest: Fernet encryption plus a keyed hash for exact lookup, and masking for display."""
 
-import base64
 import hashlib
 import hmac
 from functools import cache
@@ -23,8 +22,11 @@ def _fernet() -> MultiFernet:
 
 @cache
 def _hash_key() -> bytes:
-    first = settings.FIELD_ENCRYPTION_KEY.split(",")[0].strip()
-    return hashlib.sha256(b"dangjian-lookup:" + base64.urlsafe_b64decode(first)).digest()
+    # FIELD_HASH_KEY, or else the OLDEST encryption key (the last in the list): putting a new key in front
+    # for rotation leaves every stored lookup hash valid. Pin FIELD_HASH_KEY to that value before the
+    # oldest key is ever removed (docs/deployment.md, keys and rotation).
+    source = getattr(settings, "FIELD_HASH_KEY", "") or settings.FIELD_ENCRYPTION_KEY.split(",")[-1].strip()
+    return hashlib.sha256(b"dangjian-lookup:" + source.encode()).digest()
 
 
 def encrypt(value: str) -> str:
@@ -48,7 +50,7 @@ class EncryptedCharField(models.TextField):
     """A text value stored as a Fernet token; the Python side always sees plain text."""
 
     def from_db_value(self, value, expression, connection):
-        return None if value in (None, "") else decrypt(value)
+        return value if value in (None, "") else decrypt(value)
 
     def get_prep_value(self, value):
         value = super().get_prep_value(value)

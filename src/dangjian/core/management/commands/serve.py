@@ -1,7 +1,9 @@
 """`dangjian serve`: the production server: collect static files, then waitress on HOST:PORT.
 
-Configuration comes from the environment like every other setting: HOST (default 0.0.0.0), PORT (8000),
-THREADS (8). Put a reverse proxy (TLS) in front of it on a real network.
+Configuration comes from the environment like every other setting: HOST (default 127.0.0.1), PORT (8000),
+THREADS (8), TRUSTED_PROXY (the address of the reverse proxy in front, e.g. 127.0.0.1). Put a reverse proxy
+(TLS) in front of it on a real network and name it in TRUSTED_PROXY: only then does waitress take the client
+address from X-Forwarded-For, which the login lock-out and the audit log depend on.
 """
 
 import os
@@ -22,12 +24,12 @@ class Command(BaseCommand):
     help = "生产服务：收集静态文件后用 waitress 运行（环境变量 HOST、PORT、THREADS）"
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--host", default=None, help="监听地址（默认取 HOST，缺省 0.0.0.0）")
+        parser.add_argument("--host", default=None, help="监听地址（默认取 HOST，缺省 127.0.0.1）")
         parser.add_argument("--port", type=int, default=None, help="端口（默认取 PORT，缺省 8000）")
         parser.add_argument("--threads", type=int, default=None, help="线程数（默认取 THREADS，缺省 8）")
 
     def handle(self, *args, **options) -> None:
-        host = options["host"] or os.environ.get("HOST") or "0.0.0.0"
+        host = options["host"] or os.environ.get("HOST") or "127.0.0.1"
         port = options["port"] or _positive_int("PORT", 8000)
         threads = options["threads"] or _positive_int("THREADS", 8)
         if settings.DEBUG:
@@ -46,4 +48,12 @@ class Command(BaseCommand):
 
         from dangjian.wsgi import application
 
-        serve(application, host=host, port=port, threads=threads)
+        proxy = os.environ.get("TRUSTED_PROXY", "").strip()
+        extra = {}
+        if proxy:
+            extra = {
+                "trusted_proxy": proxy,
+                "trusted_proxy_headers": {"x-forwarded-for", "x-forwarded-proto", "x-forwarded-host"},
+                "clear_untrusted_proxy_headers": True,
+            }
+        serve(application, host=host, port=port, threads=threads, **extra)

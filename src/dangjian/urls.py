@@ -6,6 +6,7 @@ from dangjian.api import api
 urlpatterns = [
     path("", include("dangjian.core.urls")),
     path("accounts/", include("dangjian.accounts.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
     path("orgs/", include("dangjian.orgs.urls")),
     path("api/v1/", api.urls),
     path("django-admin/", admin.site.urls),

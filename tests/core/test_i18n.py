@@ -1,0 +1,289 @@
+"""The English translation: the language switch, translated pages, findings and API errors, and the catalog.
+
+The Chinese msgids are the source text (decision 0002); `src/dangjian/locale/en/LC_MESSAGES/django.po` is the
+translation and the committed `django.mo` is what Django reads, so both are checked here.
+"""
+
+import datetime as dt
+import gettext
+import re
+from pathlib import Path
+
+import pytest
+from django.urls import reverse
+from django.utils import translation
+
+from dangjian.orgs.rules import StructureFacts, check_structure
+
+LOCALE_DIR = Path(__file__).resolve().parents[2] / "src" / "dangjian" / "locale" / "en" / "LC_MESSAGES"
+PO_FILE = LOCALE_DIR / "django.po"
+MO_FILE = LOCALE_DIR / "django.mo"
+
+PLACEHOLDER = re.compile(r"%\((\w+)\)[-+ #0-9.]*[sdifr]")
+
+
+def _switch(client, language, next_url="/"):
+    response = client.post(reverse("set_language"), {"language": language, "next": next_url})
+    assert response.status_code == 302
+    assert response["Location"] == next_url
+    return response
+
+
+# --- switching the interface language ----------------------------------------------------------------------
+
+
+def test_switching_to_english_translates_navigation_and_enum_labels(county, client_for):
+    client = client_for("admin")
+    _switch(client, "en")
+
+    home = client.get(reverse("core:home")).content.decode()
+    assert "Overview" in home
+    assert "Organization tree" in home  # navigation
+    assert "Audit log" in home
+    assert "Sign out" in home
+    assert "Party committee" in home  # 党委 in the chart of organizations by kind
+    assert "Party branch" in home
+    assert "Full members" in home
+    assert "组织架构" not in home
+    assert "旌德县委" in home  # data stays as entered
+
+    tree = client.get(reverse("orgs:tree")).content.decode()
+    assert "Organization tree" in tree
+    assert "Search and filter" in tree
+    assert "Party committee" in tree
+    assert "General Party branch" in tree  # the kind filter's choices
+    assert "Township" in tree  # the domain filter's choices
+    assert "党委</option>" not in tree
+
+    _switch(client, "zh-hans")
+    assert "组织架构" in client.get(reverse("orgs:tree")).content.decode()
+
+
+def test_structure_tab_and_term_badges_in_english(county, client_for):
+    client = client_for("secretary")
+    _switch(client, "en")
+    url = reverse("orgs:detail", args=[county.village_a1.pk]) + "?tab=structure"
+    page = client.get(url).content.decode()
+    assert "Structure check" in page
+    assert "Basis: Branch Regulations" in page  # the source of a finding
+    assert "Full members" in page
+
+
+def test_the_user_menu_offers_both_languages(county, client_for):
+    page = client_for("admin").get(reverse("orgs:tree")).content.decode()
+    form = re.search(r'<form method="post" action="/i18n/setlang/".*?</form>', page, re.S)
+    assert form is not None
+    form = form.group(0)
+    assert 'name="csrfmiddlewaretoken"' in form
+    assert 'name="next" value="/orgs/"' in form
+    assert 'value="zh-hans"' in form and "简体中文" in form
+    assert 'value="en"' in form and "English" in form
+
+
+def test_the_login_page_offers_english_before_signing_in(client, db):
+    page = client.get(reverse("accounts:login")).content.decode()
+    assert 'action="/i18n/setlang/"' in page
+    assert 'value="en"' in page
+    _switch(client, "en", reverse("accounts:login"))
+    page = client.get(reverse("accounts:login")).content.decode()
+    assert "Sign in" in page
+    assert "Username" in page
+    assert "账号登录" not in page
+
+
+def test_accept_language_alone_selects_english(county, client_for):
+    page = client_for("admin").get(reverse("core:home"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Organization tree" in page
+
+
+# --- messages made in Python -------------------------------------------------------------------------------
+
+
+def test_structure_finding_is_translated():
+    facts = StructureFacts(
+        kind="branch", domain="rural", is_grassroots=True, full_members=2, probationary_members=0
+    )
+    today = dt.date(2026, 3, 1)
+    with translation.override("en"):
+        english = {f.code: f for f in check_structure(facts, today).findings}
+    with translation.override("zh-hans"):
+        chinese = {f.code: f for f in check_structure(facts, today).findings}
+
+    below = english["branch_below_three"]
+    assert below.message == (
+        "2 full members, fewer than 3; a joint Party branch should be set up with neighbouring units."
+    )
+    assert below.source == "Branch Regulations, Arts. 4 and 5; Party Constitution, Art. 30"
+    assert chinese["branch_below_three"].message.startswith("正式党员 2 人")
+    assert english["secretary_missing"].message.startswith("There is no secretary")
+
+
+def test_term_finding_dates_in_english():
+    facts = StructureFacts(
+        kind="branch",
+        domain="organ",
+        is_grassroots=True,
+        full_members=5,
+        probationary_members=0,
+        team_posts=("secretary",),
+        term_started_on=dt.date(2020, 1, 10),
+    )
+    with translation.override("en"):
+        findings = {f.code: f for f in check_structure(facts, dt.date(2026, 3, 1)).findings}
+    assert findings["term_overdue"].message.startswith("The term ended on 2023-01-10")
+
+
+def test_api_error_in_english_when_asked(client, api_for, county):
+    payload = {
+        "parent_id": county.town_a.pk,
+        "name": "新村",
+        "code": "B1",
+        "kind": "branch",
+        "domain": "rural",
+    }
+    headers = {**api_for("admin"), "HTTP_ACCEPT_LANGUAGE": "en"}
+    response = client.post("/api/v1/orgs", payload, content_type="application/json", **headers)
+    assert response.status_code == 422
+    assert response.json()["errors"] == [
+        {"field": "code", "message": "The organization code “B1” is already in use"}
+    ]
+
+    bad = {**payload, "code": "B9", "established_on": "2026-13-01"}
+    response = client.post("/api/v1/orgs", bad, content_type="application/json", **headers)
+    assert response.status_code == 422
+    body = response.json()
+    assert body["detail"].startswith("Invalid input: ")
+    assert {"field": "established_on", "message": "Dates must be in the format YYYY-MM-DD"} in body["errors"]
+
+
+def test_api_stays_chinese_by_default(client, api_for, county):
+    response = client.get("/api/v1/orgs/999999", **api_for("admin"))
+    assert response.status_code == 404
+    assert response.json()["detail"] == "对象不存在或不在您的管理范围内"
+
+
+# --- the catalog -------------------------------------------------------------------------------------------
+
+
+def _unquote(text: str) -> str:
+    text = text.strip()
+    assert text.startswith('"') and text.endswith('"'), text
+    body = text[1:-1]
+    return re.sub(r"\\(.)", lambda m: {"n": "\n", "t": "\t"}.get(m.group(1), m.group(1)), body)
+
+
+def read_po(path: Path) -> list[dict]:
+    """The entries of a .po file: msgid, msgid_plural, msgstr ({index: text}), flags. Obsolete ones are skipped."""
+    entries, entry, field = [], None, None
+    for raw in [*path.read_text(encoding="utf-8").splitlines(), ""]:
+        line = raw.strip()
+        if line.startswith("#~"):
+            continue
+        if not line:
+            if entry is not None and "msgid" in entry:
+                entries.append(entry)
+            entry, field = None, None
+            continue
+        if entry is None:
+            entry = {"flags": set(), "msgstr": {}}
+        if line.startswith("#,"):
+            entry["flags"] |= {flag.strip() for flag in line[2:].split(",")}
+        elif line.startswith("#"):
+            continue
+        elif line.startswith("msgctxt "):
+            field, entry["msgctxt"] = "msgctxt", _unquote(line[8:])
+        elif line.startswith("msgid_plural "):
+            field, entry["msgid_plural"] = "msgid_plural", _unquote(line[13:])
+        elif line.startswith("msgid "):
+            field, entry["msgid"] = "msgid", _unquote(line[6:])
+        elif line.startswith("msgstr"):
+            match = re.match(r"msgstr(?:\[(\d+)\])? (.*)", line)
+            field = ("msgstr", int(match.group(1) or 0))
+            entry["msgstr"][field[1]] = _unquote(match.group(2))
+        elif line.startswith('"'):
+            if isinstance(field, tuple):
+                entry["msgstr"][field[1]] += _unquote(line)
+            else:
+                entry[field] += _unquote(line)
+    return [e for e in entries if e["msgid"]]  # the header has an empty msgid
+
+
+@pytest.fixture(scope="module")
+def catalog():
+    return read_po(PO_FILE)
+
+
+def test_catalog_has_no_untranslated_or_fuzzy_entries(catalog):
+    assert len(catalog) > 500
+    fuzzy = [e["msgid"] for e in catalog if "fuzzy" in e["flags"]]
+    untranslated = [e["msgid"] for e in catalog if not all(e["msgstr"].values()) or not e["msgstr"]]
+    assert fuzzy == []
+    assert untranslated == []
+    plural_short = [e["msgid"] for e in catalog if "msgid_plural" in e and len(e["msgstr"]) != 2]
+    assert plural_short == []
+
+
+def test_every_placeholder_is_kept(catalog):
+    wrong = []
+    for entry in catalog:
+        wanted = set(PLACEHOLDER.findall(entry["msgid"]))
+        for text in entry["msgstr"].values():
+            if set(PLACEHOLDER.findall(text)) != wanted:
+                wrong.append((entry["msgid"], text))
+    assert wrong == []
+
+
+def test_translations_keep_no_chinese(catalog):
+    # Our own words are all English, full-width punctuation included. Chinese stays only in “quotes”, for
+    # what the user must type or find as it is: the import template's sheet and column names and values.
+    chinese = re.compile(r"[\u3400-\u9fff\u3000-\u303f\uff01-\uff1f]")
+    leftover = []
+    for entry in catalog:
+        for text in entry["msgstr"].values():
+            quoted = re.findall(r"“([^”]*)”", text)
+            if any(q not in entry["msgid"] for q in quoted if chinese.search(q)) or chinese.search(
+                re.sub(r"“[^”]*”", "", text)
+            ):
+                leftover.append((entry["msgid"], text))
+    assert leftover == []
+
+
+def test_compiled_catalog_matches_the_po_file(catalog):
+    """The committed .mo must be compiled from the committed .po (deployments have no gettext tools)."""
+    with MO_FILE.open("rb") as handle:
+        compiled = gettext.GNUTranslations(handle)
+    stale = []
+    for entry in catalog:
+        if "msgctxt" in entry:
+            continue
+        if "msgid_plural" in entry:
+            got = [compiled.ngettext(entry["msgid"], entry["msgid_plural"], n) for n in (1, 2)]
+            if got != [entry["msgstr"][0], entry["msgstr"][1]]:
+                stale.append(entry["msgid"])
+        elif compiled.gettext(entry["msgid"]) != entry["msgstr"][0]:
+            stale.append(entry["msgid"])
+    assert stale == []
+
+
+@pytest.mark.parametrize(
+    ("chinese", "english"),
+    [
+        ("党委", "Party committee"),
+        ("党总支", "General Party branch"),
+        ("党支部", "Party branch"),
+        ("党小组", "Party group"),
+        ("党工委", "Party working committee"),
+        ("正式党员", "Full members"),
+        ("预备党员", "Probationary members"),
+        ("组织设置检查", "Structure check"),
+        ("班子成员", "Leadership team"),
+        ("届期", "Term"),
+        ("超期未换届", "Re-election overdue"),
+        ("组织部管理员", "Organization Department administrator"),
+    ],
+)
+def test_domain_terms_follow_the_glossary(chinese, english):
+    with translation.override("en"):
+        assert translation.gettext(chinese) == english
+    with translation.override("zh-hans"):
+        assert translation.gettext(chinese) == chinese

@@ -43,7 +43,7 @@ def test_switching_to_english_translates_navigation_and_enum_labels(county, clie
     assert "Sign out" in home
     assert "Party committee" in home  # 党委 in the chart of organizations by kind
     assert "Party branch" in home
-    assert "Full members" in home
+    assert "Full member" in home
     assert "组织架构" not in home
     assert "旌德县委" in home  # data stays as entered
 
@@ -66,7 +66,7 @@ def test_structure_tab_and_term_badges_in_english(county, client_for):
     page = client.get(url).content.decode()
     assert "Structure check" in page
     assert "Basis: Branch Regulations" in page  # the source of a finding
-    assert "Full members" in page
+    assert "Full member" in page
 
 
 def test_the_user_menu_offers_both_languages(county, client_for):
@@ -273,8 +273,8 @@ def test_compiled_catalog_matches_the_po_file(catalog):
         ("党支部", "Party branch"),
         ("党小组", "Party group"),
         ("党工委", "Party working committee"),
-        ("正式党员", "Full members"),
-        ("预备党员", "Probationary members"),
+        ("正式党员", "Full member"),
+        ("预备党员", "Probationary member"),
         ("组织设置检查", "Structure check"),
         ("班子成员", "Leadership team"),
         ("届期", "Term"),

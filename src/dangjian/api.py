@@ -129,3 +129,5 @@ def auth_token(request, payload: TokenIn):
 
 
 api.add_router("/orgs", "dangjian.orgs.api.router")
+# /transfers, /members/{id}/status-changes, /status-changes, /mobile
+api.add_router("", "dangjian.members.api_transfers.router")

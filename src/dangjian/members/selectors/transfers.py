@@ -214,3 +214,42 @@ def status_changes_within(
     if q:
         queryset = queryset.filter(member__name__startswith=q)
     return queryset.select_related("member", "member__org", "recorded_by")
+
+
+# --- the letter ----------------------------------------------------------------------------------------------
+
+
+def _cn_date(day: dt.date) -> str:
+    return _("%(y)s年%(m)s月%(d)s日") % {"y": day.year, "m": day.month, "d": day.day}
+
+
+def letter_context(transfer: Transfer) -> dict:
+    """Everything the introduction letter prints, as text (RULES.md 第96条: stub, letter, receipt).
+
+    It holds the full ID number and phone: callers go through services.transfers.transfer_letter_reveal,
+    which audits the reveal."""
+    from ..codes import ETHNICITIES
+    from ..models import Category, Gender
+
+    data = letter_particulars(transfer)
+    issued_by = transfer.issued_by
+    return {
+        "letter_no": transfer.letter_no,
+        "name": data.get("name", transfer.member.name),
+        "gender": str(Gender(data["gender"]).label) if data.get("gender") else "",
+        "age": data.get("age", ""),
+        "ethnicity": dict(ETHNICITIES).get(data.get("ethnicity", ""), ""),
+        "category": str(Category(data["category"]).label) if data.get("category") else "",
+        "id_number": data["id_number"],
+        "phone": data["phone"],
+        "from_org": data.get("from_org", ""),
+        "to_org": data.get("to_org", ""),
+        "issuer": data.get("issuer", ""),
+        "dues_until": _("%(y)s年%(m)s月")
+        % {"y": transfer.dues_paid_until.year, "m": transfer.dues_paid_until.month},
+        "valid_until": _cn_date(transfer.valid_until),
+        "valid_days": (transfer.valid_until - transfer.issued_on).days,
+        "issued_on": _cn_date(transfer.issued_on),
+        "issued_by": (issued_by.get_full_name() if issued_by else ""),
+        "reason": transfer.reason,
+    }

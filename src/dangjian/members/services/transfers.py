@@ -9,7 +9,9 @@ here refuse to act on it as if it were still open.
 """
 
 import datetime as dt
+import io
 import re
+from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
@@ -669,3 +671,48 @@ def _reactivate(member, to_org, particulars, phone, day, source_text, letter_no,
         )[:300],
         recorded_by=actor,
     )
+
+
+# --- the letter ----------------------------------------------------------------------------------------------
+
+LETTER_TEMPLATE = Path(__file__).resolve().parent.parent / "doc_templates" / "transfer_letter.docx"
+
+
+def transfer_letter_reveal(*, actor, transfer: Transfer, purpose: str = "docx") -> dict:
+    """The letter's text, ID number and phone in full, for the two sides of the transfer; audited as a reveal
+    of personal data. Letters from outside the system were printed by their issuer: there is none here."""
+    from ..selectors.transfers import letter_context
+
+    scoping.require_tree_role(actor)
+    if not (
+        (transfer.from_path and scoping.in_scope(actor, transfer.from_path))
+        or (transfer.to_path and scoping.in_scope(actor, transfer.to_path))
+    ):
+        raise PermissionDenied(_("该介绍信不在您的管理范围内"))
+    if transfer.kind == TransferKind.INCOMING:
+        raise TransitionNotAllowed(_("从系统外转入的介绍信由原党组织开具，本系统不生成该介绍信"))
+    context = letter_context(transfer)
+    audit.record(
+        actor=actor,
+        action="reveal",
+        obj=transfer,
+        org=transfer.from_org,
+        summary=(
+            _("下载介绍信 %(no)s（含完整公民身份号码）")
+            if purpose == "docx"
+            else _("打印介绍信 %(no)s（含完整公民身份号码）")
+        )
+        % {"no": transfer.letter_no},
+    )
+    return context
+
+
+def transfer_letter_docx(context: dict) -> bytes:
+    """Fill the county's letter template (members/doc_templates/transfer_letter.docx) with docxtpl."""
+    from docxtpl import DocxTemplate
+
+    template = DocxTemplate(LETTER_TEMPLATE)
+    template.render(context, autoescape=True)
+    buffer = io.BytesIO()
+    template.save(buffer)
+    return buffer.getvalue()

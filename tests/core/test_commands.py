@@ -93,7 +93,7 @@ def test_serve_warns_when_debug_is_on(started, settings, tmp_path, monkeypatch):
     monkeypatch.delenv("THREADS", raising=False)
     output = run("serve")
     assert "DEBUG" in output and "警告" in output
-    assert started == [("waitress", {"host": "0.0.0.0", "port": 8000, "threads": 8})]
+    assert started == [("waitress", {"host": "127.0.0.1", "port": 8000, "threads": 8})]
 
 
 def test_serve_refuses_a_bad_port(started, settings, tmp_path, monkeypatch):

@@ -74,7 +74,7 @@ def test_every_id_number_is_valid_and_agrees_with_the_member_record():
         assert 18 <= (TODAY - m.birth_date).days / 365.2425 <= 96
         assert m.joined_on >= add_years(m.birth_date, 18)
         assert m.org_path == m.org.path and m.org.kind == OrgKind.BRANCH
-        assert not m.phone or re.fullmatch(r"1[3-9]\d{9}", m.phone)  # crypto reads "" back as None
+        assert not m.phone or re.fullmatch(r"1[3-9]\d{9}", m.phone)
         if m.category == "probationary":
             assert m.converted_on is None and (TODAY - m.joined_on).days <= 365
         else:

@@ -125,12 +125,18 @@ def seed_county(
             wipe(say)
         elif Organization.objects.exists():
             return SeedSummary(skipped=True, seed=seed)
-        if connection.vendor == "postgresql":
-            # Check foreign keys as each COPY ends, in the server while this process draws the next chunk,
-            # not all at COMMIT: a million deferred checks queued to the end took about a minute.
-            with connection.cursor() as cursor:
-                cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-        return _generate(seed=seed, members=members, scale=scale, today=today, say=say)
+        # On PostgreSQL, check foreign keys as each COPY ends, in the server while this process draws the
+        # next chunk, not all at COMMIT: a million deferred checks queued to the end took about a minute.
+        _constraints("IMMEDIATE")
+        summary = _generate(seed=seed, members=members, scale=scale, today=today, say=say)
+        _constraints("DEFERRED")  # Django's default again, should a caller's transaction go on
+        return summary
+
+
+def _constraints(mode: str) -> None:
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(f"SET CONSTRAINTS ALL {mode}")
 
 
 def wipe(say: Progress) -> None:

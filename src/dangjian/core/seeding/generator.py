@@ -23,6 +23,7 @@ from dangjian.accounts.models import Role, User
 from dangjian.core import audit
 from dangjian.core.models import AuditEntry
 from dangjian.members.models import GONE_STATUSES, Member
+from dangjian.members.strokes import name_key
 from dangjian.orgs.models import LeadershipPosition, Organization, OrgKind
 
 from . import bulk, teams
@@ -59,6 +60,7 @@ MEMBER_FIELDS = [
     "occupation",
     "degree",
     "work_unit",
+    "name_key",
 ]
 ORG_FIELDS = [
     "id",
@@ -394,6 +396,7 @@ class _MemberBuilder:
                     person.occupation,
                     person.degree,
                     "" if person.occupation in NO_WORK_UNIT else branch.work_unit,
+                    name_key(person.name),
                 ]
             )
             everyone.append((member_id, person, group))

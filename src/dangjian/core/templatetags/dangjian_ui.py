@@ -32,6 +32,14 @@ NAV_ITEMS: tuple[NavItem, ...] = (
     NavItem("core:home", gettext_lazy("首页概览"), "house-door", ALL_ROLES, "core:home"),
     NavItem("orgs:tree", gettext_lazy("组织架构"), "diagram-3", TREE_ROLES, "orgs:"),
     NavItem(
+        "transfers:letters:list",
+        gettext_lazy("组织关系转接"),
+        "envelope-paper",
+        TREE_ROLES,
+        "transfers:letters:",
+    ),
+    NavItem("transfers:mobile:list", gettext_lazy("流动党员"), "geo-alt", TREE_ROLES, "transfers:mobile:"),
+    NavItem(
         "core:audit_log",
         gettext_lazy("操作日志"),
         "journal-text",

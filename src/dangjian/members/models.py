@@ -296,11 +296,21 @@ class CorrectionRequest(models.Model):
     )
     decided_at = models.DateTimeField(_("处理时间"), null=True, blank=True)
     decision_note = models.CharField(_("处理意见"), max_length=300, blank=True)
+    # Phone and address are personal data: the requested value is kept here, encrypted, and
+    # `requested_value` shows it masked.
+    requested_secret = EncryptedCharField(_("更正为（加密）"), blank=True, default="", db_default="")
 
     class Meta:
         verbose_name = _("信息更正申请")
         verbose_name_plural = _("信息更正申请")
         ordering = ["-requested_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["member", "field"],
+                condition=models.Q(state="pending"),
+                name="one_pending_correction_per_field",
+            )
+        ]
 
     def __str__(self):
         return f"{self.member} {self.field}"

@@ -5,6 +5,8 @@ import datetime as dt
 import pytest
 import time_machine
 from django.core.exceptions import PermissionDenied
+from hypothesis import given
+from hypothesis import strategies as st
 
 from dangjian.core.errors import TransitionNotAllowed, ValidationFailed
 from dangjian.core.models import AuditEntry
@@ -12,6 +14,7 @@ from dangjian.members import rules
 from dangjian.members.models import Member, MobileActivity, MobileRecord
 from dangjian.members.selectors import mobile as selectors
 from dangjian.members.services import mobile as services
+from dangjian.orgs.rules import add_months
 
 from ..factories import make_member
 
@@ -166,3 +169,13 @@ def test_counts_for_the_cards(personas, county, liu):
     assert selectors.mobile_counts(user=personas.secretary) == {"out": 1, "in": 0}
     assert selectors.mobile_counts(user=personas.secretary_b) == {"out": 0, "in": 1}
     assert selectors.mobile_counts(user=personas.admin) == {"out": 1, "in": 1}
+
+
+@given(
+    left_on=st.dates(min_value=dt.date(2000, 1, 1), max_value=dt.date(2090, 12, 31)),
+    days=st.integers(min_value=1, max_value=800),
+)
+def test_transfer_is_needed_exactly_from_six_months_away(left_on, days):
+    back = left_on + dt.timedelta(days=days)
+    assert rules.outflow_needs_transfer(left_on, back) is (back >= add_months(left_on, 6))
+    assert rules.outflow_needs_transfer(left_on, None) is False

@@ -392,3 +392,18 @@ def test_incoming_letters_cannot_be_received_or_cancelled_again(personas, county
 def test_validity_dates_use_add_months():
     assert add_months(TODAY, 3) == dt.date(2026, 6, 10)
     assert timezone.localdate() == TODAY
+
+
+def test_expire_command_takes_a_date_and_refuses_a_bad_one(personas, county, wang):
+    import io
+
+    from django.core.management.base import CommandError
+
+    issue(personas, county, wang, valid_months=1)
+    out = io.StringIO()
+    call_command("expire_transfers", "--date", "2026-04-10", stdout=out)
+    assert "0 封" in out.getvalue()
+    call_command("expire_transfers", "--date", "2026-04-11", stdout=out)
+    assert "1 封" in out.getvalue()
+    with pytest.raises(CommandError, match="YYYY-MM-DD"):
+        call_command("expire_transfers", "--date", "11/04/2026")

@@ -9,13 +9,14 @@ XlsxWriter in constant-memory mode. Row numbers are always the ones Excel shows 
 import datetime as dt
 import io
 import re
+import zipfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
 import xlsxwriter
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from python_calamine import CalamineError, CalamineWorkbook, PasswordError, SheetTypeEnum
+from python_calamine import CalamineError, CalamineSheet, CalamineWorkbook, PasswordError, SheetTypeEnum
 
 from dangjian.core import idnumber
 from dangjian.core.crypto import lookup_hash
@@ -300,8 +301,7 @@ def _date(value) -> dt.date | None:
 class Roster:
     """An opened upload: which sheet, where the header is, which column holds what."""
 
-    book: CalamineWorkbook
-    sheet_index: int
+    sheet: CalamineSheet  # loaded once: calamine parses the whole sheet when it is fetched
     sheet_name: str
     header_line: int  # Excel row number of the header
     columns: dict[str, int]  # key → 0-based column index in the rows calamine yields
@@ -312,14 +312,12 @@ class Roster:
 
     def rows(self) -> Iterator[tuple[int, list]]:
         """(Excel row number, cells) of every row below the header."""
-        sheet = self.book.get_sheet_by_index(self.sheet_index)
-        for line, cells in enumerate(sheet.iter_rows(), start=1):
+        for line, cells in enumerate(self.sheet.iter_rows(), start=1):
             if line > self.header_line:
                 yield line, cells
 
     def all_rows(self) -> Iterator[tuple[int, list]]:
-        sheet = self.book.get_sheet_by_index(self.sheet_index)
-        yield from enumerate(sheet.iter_rows(), start=1)
+        yield from enumerate(self.sheet.iter_rows(), start=1)
 
 
 def _find_header(sheet) -> tuple[int, list] | None:
@@ -394,7 +392,7 @@ def open_roster(data: bytes, *, max_rows: int) -> Roster:
             _("文件有 %(rows)s 行数据，超过单次导入的上限 %(max)s 行，请拆分成几个文件分批导入")
             % {"rows": f"{data_rows:,}", "max": f"{max_rows:,}"}
         )
-    return Roster(book, index, name, line, columns, len(cells), data_rows, start[1] if start else 0, ignored)
+    return Roster(sheet, name, line, columns, len(cells), data_rows, start[1] if start else 0, ignored)
 
 
 # --- checking one row -------------------------------------------------------------------------------------------
@@ -855,9 +853,14 @@ def build_roster(*, title: str, subtitle: str, rows: Iterable[tuple]) -> bytes:
     """The roster for printing: title row, header repeated on every page, A4 landscape, one page wide.
 
     `rows` yields tuples in EXPORT_HEADERS order without the 序号, which is numbered here.
+
+    XlsxWriter lays out the workbook — formats, print settings, title, header and the first member — and
+    the other members are streamed into its sheet as XML, nine times faster than cell by cell through
+    XlsxWriter (≈80,000 cells a second here, so 50,000 members would take ten seconds): the roster is a
+    plain grid of text in two styles, which is all the streamed XML has to say.
     """
     output = io.BytesIO()
-    book = _workbook(output, constant_memory=True)
+    book = _workbook(output)
     sheet = book.add_worksheet("党员花名册")
     title_format = book.add_format({"bold": True, "font_size": 16, "align": "center", "valign": "vcenter"})
     subtitle_format = book.add_format({"font_size": 10, "align": "right", "font_color": "#555555"})
@@ -890,12 +893,84 @@ def build_roster(*, title: str, subtitle: str, rows: Iterable[tuple]) -> bytes:
     sheet.set_row(2, 22)
     for col, (header, _width) in enumerate(EXPORT_HEADERS):
         sheet.write_string(2, col, header, head)
-    write_string, write_number = sheet.write_string, sheet.write_number
-    centred = {0, 2, 4, 7, 8, 9, 13}
-    for number, values in enumerate(rows, start=1):
-        row = number + 2
-        write_number(row, 0, number, centre)
-        for col, value in enumerate(values, start=1):
-            write_string(row, col, value or "", centre if col in centred else body)
+    formats = [centre if col in _CENTRED else body for col in range(len(EXPORT_HEADERS))]
+    rows = iter(rows)
+    first = next(rows, None)
+    if first is not None:
+        sheet.write_number(3, 0, 1, centre)
+        for col, value in enumerate(first, start=1):
+            if value:
+                sheet.write_string(3, col, value, formats[col])
+            else:
+                sheet.write_blank(3, col, None, formats[col])
     book.close()
+    if first is None:
+        return output.getvalue()
+    styles = [fmt.xf_index for fmt in formats]
+    return _append_rows(output.getvalue(), "xl/worksheets/sheet1.xml", rows, styles, first_number=2)
+
+
+_CENTRED = frozenset({0, 2, 4, 7, 8, 9, 13})
+_XML_TEXT = {ord("&"): "&amp;", ord("<"): "&lt;", ord(">"): "&gt;"} | {
+    code: None for code in (*range(0, 9), 11, 12, *range(14, 32))
+}
+
+
+def _column_letter(index: int) -> str:
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+def _append_rows(
+    package: bytes, part: str, rows: Iterator[tuple], styles: list[int], *, first_number: int
+) -> bytes:
+    """Copy the .xlsx package, streaming `rows` (numbered from `first_number`) after the last row of `part`'s
+    sheet data, with the given cell style per column. The sheet's <dimension> (optional in the file format)
+    is left out, since the last row is known only at the end: Excel, WPS and LibreOffice work it out."""
+    letters = [_column_letter(col) for col in range(len(styles))]
+    output = io.BytesIO()
+    with (
+        zipfile.ZipFile(io.BytesIO(package)) as source,
+        # Level 1: a third faster than the default for a file a quarter bigger (still a tenth of the XML).
+        zipfile.ZipFile(output, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as target,
+    ):
+        for info in source.infolist():
+            content = source.read(info.filename)
+            if info.filename != part:
+                target.writestr(info, content)
+                continue
+            head, tail = content.decode("utf-8").split("</sheetData>", 1)
+            head = _DIMENSION.sub("", head, count=1)
+            line = max(int(found) for found in _ROW_NUMBER.findall(head))
+            with target.open(part, "w", force_zip64=True) as stream:
+                stream.write(head.encode("utf-8"))
+                chunk: list[str] = []
+                for number, values in enumerate(rows, start=first_number):
+                    line += 1
+                    cells = [f'<row r="{line}"><c r="A{line}" s="{styles[0]}"><v>{number}</v></c>']
+                    for col, value in enumerate(values, start=1):
+                        ref = f"{letters[col]}{line}"
+                        if value:
+                            text = value.translate(_XML_TEXT)
+                            space = ' xml:space="preserve"' if text != text.strip() else ""
+                            cells.append(
+                                f'<c r="{ref}" s="{styles[col]}" t="inlineStr"><is><t{space}>{text}</t></is></c>'
+                            )
+                        else:
+                            cells.append(f'<c r="{ref}" s="{styles[col]}"/>')
+                    cells.append("</row>")
+                    chunk.append("".join(cells))
+                    if len(chunk) >= 1000:
+                        stream.write("".join(chunk).encode("utf-8"))
+                        chunk = []
+                stream.write("".join(chunk).encode("utf-8"))
+                stream.write(("</sheetData>" + tail).encode("utf-8"))
     return output.getvalue()
+
+
+_DIMENSION = re.compile(r'<dimension ref="[^"]*"/>')
+_ROW_NUMBER = re.compile(r'<row r="(\d+)"')

@@ -16,13 +16,13 @@ import base64
 import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from functools import partial
+from functools import lru_cache, partial
 from pathlib import PurePath
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
-from django.db import IntegrityError, connection, models, transaction
+from django.db import DEFAULT_DB_ALIAS, IntegrityError, connection, connections, models, transaction
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -148,15 +148,24 @@ class ImportOutcome:
     error_rows: int = 0
     errors: list[dict] = field(default_factory=list)  # {row, field, message}, the first ERROR_LIST_LIMIT
     error_sheet: bytes | None = None
+    failure: str = ""  # the whole file was refused (not a workbook, no data …)
 
     @property
     def ok(self) -> bool:
-        return self.error_rows == 0
+        return self.error_rows == 0 and not self.failure
 
     def detail(self) -> str:
+        if self.failure:
+            return self.failure
         return _("有 %(rows)s 行数据有误，未导入任何党员。请按错误说明修改后重新上传整个文件。") % {
             "rows": self.error_rows
         }
+
+    def as_error(self):
+        """The refusal as the API states it: 422 with {row, field, message} for each problem."""
+        from dangjian.core.errors import ValidationFailed
+
+        return ValidationFailed(self.detail(), self.errors)
 
 
 @dataclass
@@ -434,20 +443,31 @@ def _merged(row: importing.Row, current: _Existing, group: Organization | None) 
 
 # --- writing --------------------------------------------------------------------------------------------------------
 
-_PLAIN_FIELDS = (models.CharField, models.IntegerField, models.ForeignKey, models.BooleanField)
 
+def _preparers(model: type[models.Model], fields: Iterable[str], db) -> list:
+    """Per column, how a Python value becomes what the ORM would store (None: as it is).
 
-def _preparers(model: type[models.Model], fields: Iterable[str]) -> list:
-    """Per column: None for values the database takes as they are, else the field's own conversion
-    (dates, JSON, encrypted text) — so the INSERTs below store exactly what the ORM would."""
+    The conversions are looked up once here rather than through Field.get_db_prep_save per value, which
+    goes through the connection proxy each time and costs more than the INSERT itself at this volume.
+    """
     prepared = []
     for name in fields:
         model_field = model._meta.get_field(name)
-        plain = isinstance(model_field, _PLAIN_FIELDS) and not isinstance(
-            model_field, crypto.EncryptedCharField
-        )
-        prepared.append(None if plain else partial(model_field.get_db_prep_save, connection=connection))
+        if isinstance(model_field, crypto.EncryptedCharField):
+            prepared.append(_encrypt)
+        elif isinstance(model_field, models.DateTimeField):
+            prepared.append(lru_cache(maxsize=4)(db.ops.adapt_datetimefield_value))  # one `now` per import
+        elif isinstance(model_field, models.DateField):
+            prepared.append(db.ops.adapt_datefield_value)
+        elif isinstance(model_field, models.JSONField):
+            prepared.append(partial(model_field.get_db_prep_save, connection=db))
+        else:
+            prepared.append(None)
     return prepared
+
+
+def _encrypt(value: str | None) -> str:
+    return crypto.encrypt(value) if value else ""
 
 
 def _executemany(sql: str, preparers: list, rows: Iterable[tuple]) -> None:
@@ -469,7 +489,7 @@ def _insert(model: type[models.Model], fields: tuple[str, ...], rows: Iterable[t
     columns = ", ".join(quote(model._meta.get_field(name).column) for name in fields)
     placeholders = ", ".join(["%s"] * len(fields))
     sql = f"INSERT INTO {quote(model._meta.db_table)} ({columns}) VALUES ({placeholders})"
-    _executemany(sql, _preparers(model, fields), rows)
+    _executemany(sql, _preparers(model, fields, connections[DEFAULT_DB_ALIAS]), rows)
 
 
 def _masked(values: dict) -> dict:
@@ -534,7 +554,7 @@ def _write(*, actor, plan: _Plan, job: ImportJob | None, filename: str) -> tuple
         columns = [*UPDATABLE, "name_key", "updated_at"]
         assignments = ", ".join(f"{quote(Member._meta.get_field(name).column)} = %s" for name in columns)
         sql = f"UPDATE {quote(Member._meta.db_table)} SET {assignments} WHERE {quote('id')} = %s"
-        preparers = [*_preparers(Member, columns), None]
+        preparers = [*_preparers(Member, columns, connections[DEFAULT_DB_ALIAS]), None]
         _executemany(
             sql,
             preparers,
@@ -740,26 +760,18 @@ def import_job_run(*, job_id: int, data: bytes | None = None) -> ImportJob:
             outcome = roster_import(actor=actor, data=data, filename=job.filename, job=job, progress=progress)
         except (ValidationFailed, PermissionDenied) as exc:
             message = exc.message if isinstance(exc, ValidationFailed) else str(exc)
-            outcome = ImportOutcome(error_rows=0, errors=[{"row": None, "field": "file", "message": message}])
-            _finish(job, state=ImportJobState.FAILED, outcome=outcome)
+            _finish(job, state=ImportJobState.FAILED, outcome=_refused(message))
             return job
     except Exception:
-        _finish(
-            job,
-            state=ImportJobState.FAILED,
-            outcome=ImportOutcome(
-                errors=[
-                    {
-                        "row": None,
-                        "field": "file",
-                        "message": _("导入时发生内部错误，未导入任何数据，请联系管理员"),
-                    }
-                ]
-            ),
-        )
+        message = _("导入时发生内部错误，未导入任何数据，请联系管理员")
+        _finish(job, state=ImportJobState.FAILED, outcome=_refused(message))
         raise
     _finish(job, state=ImportJobState.SUCCEEDED if outcome.ok else ImportJobState.FAILED, outcome=outcome)
     return job
+
+
+def _refused(message: str) -> ImportOutcome:
+    return ImportOutcome(failure=message, errors=[{"row": None, "field": "file", "message": message}])
 
 
 def _finish(job: ImportJob, *, state: str, outcome: ImportOutcome) -> None:
@@ -828,12 +840,16 @@ def roster_export(*, actor, filters: RosterFilters, masked: bool = False) -> Ros
     queryset = members_within(user=actor, filters=RosterFilters(**{**filters.__dict__, "within": root}))
     count = queryset.count()
     today = timezone.localdate()
+    # Plain strings once, not lazy translations per cell: XlsxWriter writes str.
     labels = {
-        "gender": dict(Gender.choices),
-        "ethnicity": dict(ETHNICITIES),
-        "education": dict(EDUCATION),
-        "category": dict(Category.choices),
-        "status": dict(Status.choices),
+        name: {code: str(label) for code, label in table}
+        for name, table in (
+            ("gender", Gender.choices),
+            ("ethnicity", ETHNICITIES),
+            ("education", EDUCATION),
+            ("category", Category.choices),
+            ("status", Status.choices),
+        )
     }
     revealed = 0
 
@@ -889,7 +905,7 @@ def roster_export(*, actor, filters: RosterFilters, masked: bool = False) -> Ros
                 org_name,
                 " ".join(part for part in (work_unit, job_title) if part),
                 (phone if full else crypto.mask_phone(phone)) or "",
-                str(labels["status"].get(status_, "")),
+                labels["status"].get(status_, ""),
             )
 
     described = [

@@ -32,6 +32,13 @@ NAV_ITEMS: tuple[NavItem, ...] = (
     NavItem("core:home", gettext_lazy("首页概览"), "house-door", ALL_ROLES, "core:home"),
     NavItem("orgs:tree", gettext_lazy("组织架构"), "diagram-3", TREE_ROLES, "orgs:"),
     NavItem(
+        "accounts:users",
+        gettext_lazy("用户管理"),
+        "people",
+        frozenset({"county_admin", "committee_officer"}),
+        "accounts:",
+    ),
+    NavItem(
         "transfers:letters:list",
         gettext_lazy("组织关系转接"),
         "envelope-paper",

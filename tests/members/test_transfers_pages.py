@@ -306,3 +306,14 @@ def test_navigation_offers_transfers_and_mobile_to_tree_roles(county, client_for
     body = client_for("secretary").get(reverse(letters + "list")).content.decode()
     assert "组织关系转接" in body and "流动党员" in body
     assert 'aria-current="page"' in body
+
+
+def test_the_letter_stays_chinese_when_the_interface_is_english(county, world, client_for):
+    client = client_for("secretary")
+    printed = client.get(
+        reverse(letters + "print", args=[world.to_b1.pk]), HTTP_ACCEPT_LANGUAGE="en"
+    ).content.decode()
+    assert "王建国同志（男，" in printed and "正式党员" in printed and "党费交到" in printed
+    response = client.get(reverse(letters + "letter", args=[world.to_b1.pk]), HTTP_ACCEPT_LANGUAGE="en")
+    text = "\n".join(p.text for p in Document(io.BytesIO(response.content)).paragraphs)
+    assert "（男，" in text and "正式党员" in text and "年" in text

@@ -61,7 +61,7 @@ class TransferIssueForm(ServiceForm):
     member = PickedChoiceField(label=_("党员"), invalid=_("请从查找结果中选择本组织（或下级组织）的党员"))
     kind = forms.ChoiceField(
         label=_("转往"),
-        widget=forms.RadioSelect,
+        widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
         choices=[
             (TransferKind.INTERNAL, _("本系统内的党支部")),
             (TransferKind.OUTGOING, _("系统外的党组织")),

@@ -9,7 +9,7 @@ import datetime as dt
 
 from django.db.models import Case, CharField, Count, F, Q, QuerySet, Value, When
 from django.http import Http404
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from dangjian.core import crypto, scoping, tree
@@ -226,8 +226,14 @@ def _cn_date(day: dt.date) -> str:
 def letter_context(transfer: Transfer) -> dict:
     """Everything the introduction letter prints, as text (RULES.md 第96条: stub, letter, receipt).
 
-    It holds the full ID number and phone: callers go through services.transfers.transfer_letter_reveal,
-    which audits the reveal."""
+    An official letter is in Chinese whatever the reader's interface language. It holds the full ID
+    number and phone: callers go through services.transfers.transfer_letter_reveal, which audits the reveal.
+    """
+    with translation.override("zh-hans"):
+        return _letter_context(transfer)
+
+
+def _letter_context(transfer: Transfer) -> dict:
     from ..codes import ETHNICITIES
     from ..models import Category, Gender
 

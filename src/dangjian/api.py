@@ -133,3 +133,5 @@ api.add_router("/orgs", "dangjian.orgs.api.router")
 api.add_router("/members", "dangjian.members.api_import.router")
 # /transfers, /members/{id}/status-changes, /status-changes, /mobile
 api.add_router("", "dangjian.members.api_transfers.router")
+# /me (member self-service), /corrections, /consultations
+api.add_router("", "dangjian.members.api_selfservice.router")

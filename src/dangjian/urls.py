@@ -8,6 +8,7 @@ urlpatterns = [
     path("accounts/", include("dangjian.accounts.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("orgs/", include("dangjian.orgs.urls")),
+    path("members/import/", include("dangjian.members.urls_import")),
     path("", include("dangjian.members.urls_transfers")),  # transfers/, status-changes/, mobile/
     path("api/v1/", api.urls),
     path("django-admin/", admin.site.urls),

@@ -47,6 +47,13 @@ NAV_ITEMS: tuple[NavItem, ...] = (
     ),
     NavItem("transfers:mobile:list", gettext_lazy("流动党员"), "geo-alt", TREE_ROLES, "transfers:mobile:"),
     NavItem(
+        "member_import:index",
+        gettext_lazy("花名册导入"),
+        "file-earmark-spreadsheet",
+        TREE_ROLES,
+        "member_import:",
+    ),
+    NavItem(
         "core:audit_log",
         gettext_lazy("操作日志"),
         "journal-text",

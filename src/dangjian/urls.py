@@ -10,6 +10,7 @@ urlpatterns = [
     path("orgs/", include("dangjian.orgs.urls")),
     path("members/import/", include("dangjian.members.urls_import")),
     path("", include("dangjian.members.urls_transfers")),  # transfers/, status-changes/, mobile/
+    path("", include("dangjian.members.urls_selfservice")),  # me/ (党员自助服务), service/ (党员服务)
     path("api/v1/", api.urls),
     path("django-admin/", admin.site.urls),
 ]

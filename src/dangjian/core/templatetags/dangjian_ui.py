@@ -53,6 +53,28 @@ NAV_ITEMS: tuple[NavItem, ...] = (
         TREE_ROLES,
         "member_import:",
     ),
+    NavItem("selfservice:record", gettext_lazy("我的档案"), "person-vcard", frozenset({"member"})),
+    NavItem(
+        "selfservice:my_corrections:list",
+        gettext_lazy("信息更正"),
+        "pencil-square",
+        frozenset({"member"}),
+        "selfservice:my_corrections:",
+    ),
+    NavItem(
+        "selfservice:my_consultations:list",
+        gettext_lazy("在线咨询"),
+        "chat-left-text",
+        frozenset({"member"}),
+        "selfservice:my_consultations:",
+    ),
+    NavItem(
+        "selfservice:desk:corrections",
+        gettext_lazy("党员服务"),
+        "chat-square-heart",
+        TREE_ROLES,
+        "selfservice:desk:",
+    ),
     NavItem(
         "core:audit_log",
         gettext_lazy("操作日志"),

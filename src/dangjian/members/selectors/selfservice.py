@@ -25,9 +25,11 @@ from ..models import (
     RequestState,
     StatusChange,
     Transfer,
+    TransferState,
 )
 from ..services import records as record_services
 from ..services import selfservice as services
+from ..services.status import kind_label
 from .mobile import mobile_records_of
 from .transfers import status_history, transfers_of_member
 
@@ -126,12 +128,14 @@ class History:
 
 
 def own_history(member: Member) -> History:
-    """The member's transfers, status changes and mobile periods, newest first."""
-    return History(
-        transfers=transfers_of_member(member),
-        status_changes=status_history(member),
-        mobile_records=mobile_records_of(member),
-    )
+    """The member's transfers, status changes and mobile periods, newest first, each with its labels."""
+    transfers = transfers_of_member(member)
+    for transfer in transfers:
+        transfer.state_label = TransferState(transfer.current_state).label
+    changes = status_history(member)
+    for change in changes:
+        change.kind_label = kind_label(change.kind)
+    return History(transfers=transfers, status_changes=changes, mobile_records=mobile_records_of(member))
 
 
 def own_corrections(member: Member) -> QuerySet[CorrectionRequest]:
@@ -140,6 +144,18 @@ def own_corrections(member: Member) -> QuerySet[CorrectionRequest]:
 
 def own_consultations(member: Member) -> QuerySet[Consultation]:
     return Consultation.objects.filter(member=member).select_related("org", "answered_by").order_by("-id")
+
+
+def labelled(corrections) -> list[CorrectionRequest]:
+    """Requests with what a reader sees: the field's name, the requested value shown, whether the branch
+    checks the archive before deciding."""
+    rows = list(corrections)
+    for row in rows:
+        spec = services.CORRECTABLE.get(row.field)
+        row.field_label = services.field_label(row.field)
+        row.requested_label = services.requested_shown(row)
+        row.needs_archive_check = bool(spec and spec.archive_check)
+    return rows
 
 
 def own_correction_or_404(member: Member, pk) -> CorrectionRequest:

@@ -190,7 +190,8 @@ def member_reveal_own(*, actor) -> dict[str, str]:
 # --- correction requests ------------------------------------------------------------------------------------
 
 
-def _spec_of(field: str) -> Correctable:
+def correctable_spec(field: str) -> Correctable:
+    """The whitelist entry of `field`, or ValidationFailed saying why it is not corrected by request."""
     field = (field or "").strip()
     if not field:
         raise ValidationFailed.field("field", _("请选择要更正的信息项"))
@@ -275,7 +276,7 @@ def correction_request_submit(*, actor, field: str, requested_value, reason: str
     """A member asks the branch to correct one field of their own record."""
     member = _actor_member(actor, lock=True)
     _refuse_if_closed(member, _("申请更正档案信息"))
-    spec = _spec_of(field)
+    spec = correctable_spec(field)
     reason = (reason or "").strip()
     if not reason:
         raise ValidationFailed.field("reason", _("请填写更正理由，例如依据的证件或材料"))

@@ -74,14 +74,11 @@ def record_rows(member: Member, *, revealed: dict | None = None) -> list[Row]:
     """The record as the member reads it: every field, ID number, phone and address masked unless
     `revealed` (from services.selfservice.member_reveal_own) holds them."""
     revealed = revealed or {}
+    correctable = set(services.correctable_for(member))
 
     def row(field: str, label: str, value, personal: bool = False) -> Row:
         return Row(
-            field,
-            str(label),
-            value if value not in (None, "") else "—",
-            field in services.CORRECTABLE,
-            personal,
+            field, str(label), value if value not in (None, "") else "—", field in correctable, personal
         )
 
     def day(value: dt.date | None) -> str:

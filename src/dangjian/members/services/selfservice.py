@@ -88,6 +88,15 @@ CORRECTABLE: dict[str, Correctable] = {
 }
 
 
+def correctable_for(member: Member) -> list[str]:
+    """The fields this member may ask about: a probationary member has no conversion date yet."""
+    return [
+        name
+        for name in CORRECTABLE
+        if not (name == "converted_on" and member.category == Category.PROBATIONARY)
+    ]
+
+
 def _elsewhere(field: str) -> str | None:
     """Where a member goes to change a field that is not corrected by request, or None."""
     documents = _("姓名、公民身份号码、性别和出生日期的更正须凭户籍证明等材料，请与所在党支部联系办理")
@@ -210,6 +219,8 @@ def _parse_date(raw: str) -> dt.date:
 
 def _check_dates(member: Member, field: str, day: dt.date, today: dt.date) -> None:
     """The rules member_update applies to the two dates (细则 第5条, 党章 第7条), for one date changed."""
+    if field == "converted_on" and member.category == Category.PROBATIONARY:
+        raise ValidationFailed.field("field", _("您是预备党员，尚未转正，没有转正日期可更正"))
     if day > today:
         raise ValidationFailed.field(
             "requested_value", _("%(label)s不能晚于今天") % {"label": field_label(field)}
@@ -228,8 +239,6 @@ def _check_dates(member: Member, field: str, day: dt.date, today: dt.date) -> No
                 + both,
             )
         return
-    if member.category == Category.PROBATIONARY:
-        raise ValidationFailed.field("field", _("您是预备党员，尚未转正，没有转正日期可更正"))
     if not records.conversion_date_fits(member.joined_on, day):
         raise ValidationFailed.field(
             "requested_value",

@@ -131,6 +131,8 @@ def auth_token(request, payload: TokenIn):
 api.add_router("/orgs", "dangjian.orgs.api.router")
 # /members/import-template, /members/import, /members/export: before any router with /members/{member_id}
 api.add_router("/members", "dangjian.members.api_import.router")
+api.add_router("/members", "dangjian.members.api.router")  # /members, /members/{id}
+api.add_router("/stats", "dangjian.stats.api.router")
 # /transfers, /members/{id}/status-changes, /status-changes, /mobile
 api.add_router("", "dangjian.members.api_transfers.router")
 # /me (member self-service), /corrections, /consultations

@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "dangjian.accounts",
     "dangjian.orgs",
     "dangjian.members",
+    "dangjian.stats",
 ]
 
 MIDDLEWARE = [

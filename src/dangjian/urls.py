@@ -8,6 +8,8 @@ urlpatterns = [
     path("accounts/", include("dangjian.accounts.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("orgs/", include("dangjian.orgs.urls")),
+    path("members/", include("dangjian.members.urls_records")),  # roster, member pages
+    path("stats/", include("dangjian.stats.urls")),
     path("members/import/", include("dangjian.members.urls_import")),
     path("", include("dangjian.members.urls_transfers")),  # transfers/, status-changes/, mobile/
     path("", include("dangjian.members.urls_selfservice")),  # me/ (党员自助服务), service/ (党员服务)

@@ -31,6 +31,8 @@ class NavItem:
 NAV_ITEMS: tuple[NavItem, ...] = (
     NavItem("core:home", gettext_lazy("首页概览"), "house-door", ALL_ROLES, "core:home"),
     NavItem("orgs:tree", gettext_lazy("组织架构"), "diagram-3", TREE_ROLES, "orgs:"),
+    NavItem("members:roster", gettext_lazy("党员管理"), "people", TREE_ROLES, "members:"),
+    NavItem("stats:members", gettext_lazy("统计分析"), "bar-chart", TREE_ROLES, "stats:"),
     NavItem(
         "accounts:users",
         gettext_lazy("用户管理"),

@@ -1,0 +1,127 @@
+"""The statistics page (charts with their numbers beside them) and its .xlsx export."""
+
+from urllib.parse import quote
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from dangjian.members.models import Category, Gender, Status
+from dangjian.orgs import selectors as org_selectors
+from dangjian.orgs.models import Domain
+
+from . import export, selectors
+
+
+def _chart(key: str, kind: str, title: str, icon: str, rows: list[tuple[str, int, str]], head: str) -> dict:
+    """One chart card (core/_chart_card.html): the chart is drawn from `rows`, which it also prints."""
+    return {
+        "key": key,
+        "type": kind,
+        "title": title,
+        "icon": icon,
+        "rows": rows,
+        "head": head,
+        "unit": _("人数（名）"),
+    }
+
+
+def _rows(mapping: dict, labels: dict | None = None) -> list[tuple[str, int, str]]:
+    return [(str(labels[key]) if labels else key, n, key) for key, n in mapping.items()]
+
+
+def _chart_cards(stats: selectors.MemberStats) -> list[dict]:
+    ethnicity = [
+        (_("汉族"), stats.ethnicity["han"], "han"),
+        (_("少数民族"), stats.ethnicity["minority"], "minority"),
+    ]
+    if stats.ethnicity["other"]:
+        ethnicity.append((_("其他"), stats.ethnicity["other"], "other"))
+    minorities = [(label, n, label) for label, n in stats.ethnic_groups.items() if label != _("汉族")]
+    cards = [
+        _chart(
+            "gender",
+            "pie",
+            _("性别"),
+            "gender-ambiguous",
+            _rows(stats.gender, dict(Gender.choices)),
+            _("性别"),
+        ),
+        _chart("ethnicity", "pie", _("民族"), "people", ethnicity, _("民族")),
+        _chart(
+            "category",
+            "pie",
+            _("人员类别"),
+            "person-check",
+            _rows(stats.category, dict(Category.choices)),
+            _("人员类别"),
+        ),
+        _chart(
+            "status",
+            "bar",
+            _("党籍状态"),
+            "person-lines-fill",
+            _rows(stats.status, dict(Status.choices)),
+            _("党籍状态"),
+        ),
+        _chart("age_band", "bar", _("年龄"), "hourglass-split", _rows(stats.age_band), _("年龄段")),
+        _chart(
+            "join_year_band", "bar", _("入党时间"), "calendar3", _rows(stats.join_year_band), _("入党时间")
+        ),
+        _chart("education", "bar", _("学历"), "mortarboard", _rows(stats.education), _("学历")),
+        _chart("occupation", "bar", _("职业"), "briefcase", _rows(stats.occupation), _("职业")),
+        _chart(
+            "domain", "bar", _("所在党组织领域"), "grid", _rows(stats.domain, dict(Domain.choices)), _("领域")
+        ),
+    ]
+    if minorities:
+        cards.insert(
+            2, _chart("minorities", "bar", _("少数民族党员（按民族）"), "people", minorities, _("民族"))
+        )
+    return cards
+
+
+def _crumbs(user, org) -> list[tuple[str, str | None]]:
+    crumbs = [(_("统计分析"), reverse("stats:members"))]
+    ancestors = org_selectors.breadcrumbs(user=user, org=org)
+    for ancestor in ancestors:
+        crumbs.append((ancestor.name, f"{reverse('stats:members')}?within={ancestor.pk}"))
+    return crumbs
+
+
+@login_required
+def member_stats(request):
+    org = selectors.stats_root_or_404(request.user, request.GET.get("within"))
+    stats = selectors.member_stats(org=org)
+    children, own = selectors.children_rows(user=request.user, org=org)
+    cards = _chart_cards(stats)
+    context = {
+        "org": org,
+        "stats": stats,
+        "summary": selectors.summary_lines(stats),
+        "children": children,
+        "own": own,
+        "chart_cards": cards,
+        "charts": {
+            card["key"]: {"labels": [r[0] for r in card["rows"]], "values": [r[1] for r in card["rows"]]}
+            for card in cards
+        },
+        "crumbs": _crumbs(request.user, org),
+    }
+    return render(request, "stats/members.html", context)
+
+
+@login_required
+def member_stats_export(request):
+    org = selectors.stats_root_or_404(request.user, request.GET.get("within"))
+    stats = selectors.member_stats(org=org)
+    table = selectors.children_table(user=request.user, org=org, today=stats.as_of)
+    content = export.workbook(stats, table)
+    filename = _("%(org)s党员统计_%(day)s.xlsx") % {"org": org.name, "day": f"{stats.as_of:%Y%m%d}"}
+    response = HttpResponse(
+        content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
+    return response

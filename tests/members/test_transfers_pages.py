@@ -10,8 +10,9 @@ import io
 from types import SimpleNamespace
 
 import pytest
+from django.conf import settings
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from docx import Document
 
 from dangjian.core import idnumber
@@ -310,10 +311,12 @@ def test_navigation_offers_transfers_and_mobile_to_tree_roles(county, client_for
 
 def test_the_letter_stays_chinese_when_the_interface_is_english(county, world, client_for):
     client = client_for("secretary")
-    printed = client.get(
-        reverse(letters + "print", args=[world.to_b1.pk]), HTTP_ACCEPT_LANGUAGE="en"
-    ).content.decode()
+    # The middleware switches this thread to English: override restores the language afterwards.
+    with translation.override(settings.LANGUAGE_CODE):
+        printed = client.get(
+            reverse(letters + "print", args=[world.to_b1.pk]), HTTP_ACCEPT_LANGUAGE="en"
+        ).content.decode()
+        response = client.get(reverse(letters + "letter", args=[world.to_b1.pk]), HTTP_ACCEPT_LANGUAGE="en")
     assert "王建国同志（男，" in printed and "正式党员" in printed and "党费交到" in printed
-    response = client.get(reverse(letters + "letter", args=[world.to_b1.pk]), HTTP_ACCEPT_LANGUAGE="en")
     text = "\n".join(p.text for p in Document(io.BytesIO(response.content)).paragraphs)
     assert "（男，" in text and "正式党员" in text and "年" in text

@@ -73,7 +73,7 @@ def make_roster(rows: int, branch_codes: list[str], seed: int = 2026, bad_last: 
         # Area codes 340100…, sequence numbers walk through them: every number is different.
         area = f"34{(line // 400) % 10_000:04d}"
         number = idnumber.build(area, birth, (line % 400) * 2 + (1 if male else 0))
-        adult = dt.date(birth.year + 18, birth.month, min(birth.day, 28))
+        adult = add_years(birth, 18)
         joined = adult + dt.timedelta(days=rng.randrange(0, max(1, (today - adult).days - 800)))
         probationary = rng.random() < 0.05
         if probationary:

@@ -195,7 +195,7 @@ def roster_import(
     data: bytes,
     filename: str = "",
     job: ImportJob | None = None,
-    progress: Callable[[int], None] | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> ImportOutcome:
     """Check every row of an uploaded roster; if all are right create or update the members, else nothing.
 
@@ -209,6 +209,8 @@ def roster_import(
         roster = importing.open_roster(data, max_rows=limits()["MAX_ROWS"])
     except importing.ImportFileError as exc:
         raise ValidationFailed.field("file", str(exc)) from None
+    if progress is not None:
+        progress(0, roster.data_rows)
     today = timezone.localdate()
     rows: list[importing.Row] = []
     errors: dict[int, importing.RowErrors] = {}
@@ -228,13 +230,13 @@ def roster_import(
         if problems:
             errors[line] = problems
         if progress is not None and checked % PROGRESS_EVERY == 0:
-            progress(checked)
+            progress(checked, roster.data_rows)
     if checked == 0:
         raise ValidationFailed.field("file", _("文件中没有党员数据：表头下面是空的"))
 
     plan = _plan(actor, rows, errors)
     if progress is not None:
-        progress(checked)
+        progress(checked, checked)
     outcome = ImportOutcome(rows=checked)
     if errors:
         outcome.error_rows = len(errors)
@@ -749,8 +751,8 @@ def import_job_run(*, job_id: int, data: bytes | None = None) -> ImportJob:
         return job
     actor = job.uploaded_by
 
-    def progress(processed: int) -> None:
-        ImportJob.objects.filter(pk=job_id).update(processed_rows=processed)
+    def progress(processed: int, total: int) -> None:
+        ImportJob.objects.filter(pk=job_id).update(processed_rows=processed, total_rows=total)
 
     try:
         if data is None:

@@ -13,6 +13,8 @@ from dangjian.accounts.models import User
 from dangjian.core.seeding import DEFAULT_MEMBERS, DEFAULT_SEED, PASSWORD
 from dangjian.orgs.models import Organization
 
+from .worker import start_worker_process, stop_worker_process
+
 DEFAULT_ADDRPORT = "127.0.0.1:8000"
 DEMO_USERNAMES = ("admin", "xiangzhen", "zhibu", "dangyuan")
 
@@ -86,4 +88,9 @@ class Command(BaseCommand):
 
     def run_server(self, addrport: str) -> None:
         # No autoreloader: it would start a second process that migrates and prints all of this again.
-        call_command("runserver", addrport, use_reloader=False)
+        # A background worker runs beside the server, so that big roster imports complete (worker.py).
+        worker = start_worker_process()
+        try:
+            call_command("runserver", addrport, use_reloader=False)
+        finally:
+            stop_worker_process(worker)

@@ -526,3 +526,21 @@ def _lock(client, username):
         "/api/v1/auth/token", {"username": username, "password": PASSWORD}, content_type="application/json"
     )
     assert locked.status_code == 429
+
+
+def test_a_taken_user_name_and_a_weak_password_are_both_reported_at_once(t, client_for):
+    response = client_for("admin").post(
+        reverse("accounts:user_create"),
+        {
+            "org": t.c.village_a1.pk,
+            "username": "zhibu",
+            "display_name": "黎明",
+            "role": "reviewer",
+            "password": "123",
+            "password_again": "123",
+        },
+    )
+    assert response.status_code == 422
+    errors = response.context["form"].errors
+    assert "至少需要 8 个字符" in errors["password"][0]
+    assert "已被使用" in errors["username"][0]

@@ -3,9 +3,11 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from dangjian.core.errors import ValidationFailed
 from dangjian.orgs.forms import ServiceForm
 
 from .models import Role
+from .services import check_password, clean_username
 
 
 class LoginForm(AuthenticationForm):
@@ -51,6 +53,12 @@ class PasswordPairMixin(forms.Form):
         first, second = data.get("password"), data.get("password_again")
         if first and second and first != second:
             self.add_error("password_again", gettext("两次输入的密码不一致"))
+        if first:
+            # Said at once with the other fields' errors; the service checks it again.
+            try:
+                check_password(first)
+            except ValidationFailed as exc:
+                self.add_error("password", exc.message)
         return data
 
 
@@ -101,6 +109,12 @@ class UserCreateForm(PasswordPairMixin, MemberChoiceMixin, ServiceForm):
         self.fields["password"].help_text = gettext(
             "至少 8 个字符，不能全是数字或过于常见；请当面或电话告知本人"
         )
+
+    def clean_username(self):
+        try:
+            return clean_username(self.cleaned_data["username"])
+        except ValidationFailed as exc:
+            raise forms.ValidationError(exc.message) from None
 
 
 class UserEditForm(MemberChoiceMixin, ServiceForm):

@@ -152,7 +152,7 @@ def _require_may(actor, target: User, action: str = "manage") -> None:
 _username_validator = UnicodeUsernameValidator()
 
 
-def _clean_username(username: str) -> str:
+def clean_username(username: str) -> str:
     username = (username or "").strip()
     if not username:
         raise ValidationFailed.field("username", _("请填写用户名"))
@@ -277,7 +277,7 @@ def user_create(
 ) -> User:
     """Open an account (开设账号)."""
     require_account_manager(actor)
-    username = _clean_username(username)
+    username = clean_username(username)
     display_name = _clean_display_name(display_name)
     _check_placement(actor=actor, role=role, org=org, member=member)
     check_password(password, User(username=username, display_name=display_name))
@@ -465,7 +465,7 @@ def platform_bootstrap(
         raise ValidationFailed.field(
             "domain", _("领域无效，可选值：%(values)s") % {"values": ", ".join(Domain.values)}
         )
-    username = _clean_username(username)
+    username = clean_username(username)
     display_name = _clean_display_name(display_name or _("组织部管理员"))
     check_password(password, User(username=username, display_name=display_name))
     org = Organization.objects.create(

@@ -267,3 +267,16 @@ def test_navigation_offers_the_page_to_the_tree_roles(client_for, county):
     assert (
         reverse("member_import:index") not in client_for("member").get(reverse("core:home")).content.decode()
     )
+
+
+def test_export_takes_the_rosters_other_filters_and_names_them_in_the_subtitle(client_for, county):
+    response = client_for("officer").get(
+        reverse("member_import:export") + "?age_max=30&ethnicity=minority&domain=rural"
+    )
+    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).worksheets[0]
+    assert "共 0 名党员" in sheet["A2"].value
+    assert (
+        "30岁及以下" in sheet["A2"].value and "少数民族" in sheet["A2"].value and "农村" in sheet["A2"].value
+    )
+    older = client_for("officer").get(reverse("member_import:export") + "?age_min=40")
+    assert "共 14 名党员" in openpyxl.load_workbook(io.BytesIO(older.content)).worksheets[0]["A2"].value

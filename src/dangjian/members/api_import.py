@@ -15,6 +15,7 @@ from ninja import Field, File, Query, Router, Schema
 from ninja.files import UploadedFile
 
 from dangjian.core import scoping
+from dangjian.orgs.models import Domain
 
 from .models import Category, Gender, Status
 from .selectors.records import EVERYONE, RosterFilters
@@ -60,6 +61,11 @@ class ExportFilters(Schema):
     )
     category: Category | None = None
     gender: Gender | None = None
+    education: str = Field("", max_length=2, description="学历代码（GB/T 4658）")
+    ethnicity: str = Field("", max_length=8, description="民族代码（GB 3304），或 minority 为全部少数民族")
+    domain: Domain | None = None
+    age_min: int | None = Field(None, ge=0, le=150)
+    age_max: int | None = Field(None, ge=0, le=150)
     q: str = Field("", max_length=50, description="姓名包含，或完整的公民身份号码")
     masked: bool = Field(False, description="为 true 时身份证号和手机号一律遮盖导出")
 
@@ -104,6 +110,11 @@ def export_roster(request, filters: Query[ExportFilters]):
             status=filters.status.value if filters.status else "",
             category=filters.category or "",
             gender=filters.gender or "",
+            education=filters.education,
+            ethnicity=filters.ethnicity,
+            domain=filters.domain or "",
+            age_min=filters.age_min,
+            age_max=filters.age_max,
             q=filters.q,
         ),
         masked=filters.masked,

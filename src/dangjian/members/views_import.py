@@ -18,11 +18,11 @@ from django.views.decorators.http import require_GET, require_POST
 
 from dangjian.core import scoping
 from dangjian.core.errors import ValidationFailed
-from dangjian.orgs.models import Organization, OrgKind
+from dangjian.orgs.models import Domain, Organization, OrgKind
 
 from . import importing
 from .api_import import xlsx_response
-from .codes import EDUCATION
+from .codes import EDUCATION, ETHNICITIES
 from .models import Category, Gender, ImportJobState, Status
 from .selectors import importing as selectors
 from .selectors.records import EVERYONE, ON_ROLLS, RosterFilters
@@ -45,7 +45,7 @@ class UploadForm(forms.Form):
 
 
 class ExportForm(forms.Form):
-    """The roster's filters (the same names as the roster page's, so its export button passes them on)."""
+    """The roster's filters, by the roster page's names: its export button passes on what it filters."""
 
     within = forms.IntegerField(required=False, min_value=1)
     status = forms.ChoiceField(
@@ -64,6 +64,16 @@ class ExportForm(forms.Form):
     education = forms.ChoiceField(
         label=gettext_lazy("学历"), required=False, choices=[("", gettext_lazy("全部")), *EDUCATION]
     )
+    ethnicity = forms.ChoiceField(
+        label=gettext_lazy("民族"),
+        required=False,
+        choices=[("", gettext_lazy("全部")), ("minority", gettext_lazy("少数民族")), *ETHNICITIES],
+    )
+    domain = forms.ChoiceField(
+        label=gettext_lazy("领域"), required=False, choices=[("", gettext_lazy("全部")), *Domain.choices]
+    )
+    age_min = forms.IntegerField(label=gettext_lazy("年龄从"), required=False, min_value=0, max_value=150)
+    age_max = forms.IntegerField(label=gettext_lazy("年龄到"), required=False, min_value=0, max_value=150)
     q = forms.CharField(label=gettext_lazy("姓名或公民身份号码"), required=False, max_length=50)
     masked = forms.BooleanField(label=gettext_lazy("身份证号和手机号遮盖导出"), required=False)
 
@@ -208,6 +218,10 @@ def export(request) -> HttpResponse:
             category=data["category"],
             gender=data["gender"],
             education=data["education"],
+            ethnicity=data["ethnicity"],
+            domain=data["domain"],
+            age_min=data["age_min"],
+            age_max=data["age_max"],
             q=data["q"],
         ),
         masked=data["masked"],

@@ -30,7 +30,7 @@ from django.utils.translation import gettext as _
 from dangjian.core import audit, crypto, scoping
 from dangjian.core.middleware import current_ip
 from dangjian.core.models import AuditEntry
-from dangjian.orgs.models import Organization, OrgKind
+from dangjian.orgs.models import Domain, Organization, OrgKind
 
 from .. import importing, rules, strokes
 from ..codes import EDUCATION, ETHNICITIES
@@ -821,6 +821,16 @@ def import_template(*, actor) -> bytes:
 # --- export: the roster in stroke order --------------------------------------------------------------------------
 
 
+def _age_text(low: int | None, high: int | None) -> str | None:
+    if low is not None and high is not None:
+        return _("%(low)s至%(high)s岁") % {"low": low, "high": high}
+    if low is not None:
+        return _("%(low)s岁及以上") % {"low": low}
+    if high is not None:
+        return _("%(high)s岁及以下") % {"high": high}
+    return None
+
+
 @dataclass
 class RosterExport:
     filename: str
@@ -918,6 +928,8 @@ def roster_export(*, actor, filters: RosterFilters, masked: bool = False) -> Ros
             labels["gender"].get(filters.gender),
             labels["education"].get(filters.education),
             _("少数民族") if filters.ethnicity == "minority" else labels["ethnicity"].get(filters.ethnicity),
+            _age_text(filters.age_min, filters.age_max),
+            str(Domain(filters.domain).label) if filters.domain in Domain.values else None,
             _("姓名含“%(q)s”") % {"q": filters.q}
             if filters.q and not looks_like_id_number(filters.q)
             else None,

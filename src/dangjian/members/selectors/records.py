@@ -243,10 +243,15 @@ def parse_cursor(value: str | None) -> tuple[str, int] | None:
 
 
 def roster_page(
-    queryset: QuerySet[Member], *, after: str | None = None, before: str | None = None, size: int = PAGE_SIZE
+    queryset: QuerySet[Member],
+    *,
+    after: str | None = None,
+    before: str | None = None,
+    size: int | None = None,
 ) -> RosterPage:
     """One page in stroke order (name_key, id), continued from a cursor: keyset, so page 1,000 costs as
     little as page 1 (the member_roster_idx index serves the order)."""
+    size = size or PAGE_SIZE
     queryset = queryset.select_related("org").defer("address", "org__path")
     back = parse_cursor(before)
     if back is not None:

@@ -96,6 +96,15 @@ def test_accept_language_alone_selects_english(county, client_for):
     assert "Organization tree" in page
 
 
+def test_spreadsheet_downloads_work_in_english(county, client_for):
+    # Translated worksheet names must still be valid in Excel (no “:”, at most 31 characters).
+    client = client_for("admin")
+    _switch(client, "en")
+    response = client.get(reverse("stats:export"))
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+
+
 # --- messages made in Python -------------------------------------------------------------------------------
 
 

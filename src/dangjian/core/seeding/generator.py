@@ -26,7 +26,7 @@ from dangjian.members.models import GONE_STATUSES, Member
 from dangjian.members.strokes import name_key
 from dangjian.orgs.models import LeadershipPosition, Organization, OrgKind
 
-from . import bulk, teams
+from . import bulk, membership, teams
 from .county import BASE_MEMBERS, SPECIAL_BRANCHES, TIDY, CountyPlan, Unit, add_groups, plan_county
 from .names import NameMaker
 from .people import NO_WORK_UNIT, PROBATIONARY_SHARE, PersonMaker
@@ -231,6 +231,9 @@ def _generate(*, seed: int, members: int, scale: float, today: dt.date, say: Pro
     summary.seconds["positions"] = time.perf_counter() - mark
     summary.seconds["total"] = time.perf_counter() - started
     say(f"班子成员 {summary.positions:,} 条；演示账号 {len(summary.accounts)} 个")
+    # Transfers, mobile members, status changes, corrections, questions: through the members services.
+    membership.seed_membership(plan=plan, seed=seed, today=today, members=members, say=say)
+    summary.seconds["total"] = time.perf_counter() - started
 
     audit.record(
         actor=None,

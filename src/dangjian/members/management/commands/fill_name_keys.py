@@ -5,7 +5,11 @@ import time
 from django.core.management.base import BaseCommand, CommandParser
 
 from dangjian.core import audit
+from dangjian.core.seeding.bulk import analyze
+from dangjian.members.models import Member
 from dangjian.members.services.records import name_keys_fill
+
+REFRESH_STATISTICS_FROM = 10_000
 
 
 class Command(BaseCommand):
@@ -23,6 +27,8 @@ class Command(BaseCommand):
                 self.stdout.write(f"  已补齐 {filled:,} 名")
 
         filled = name_keys_fill(batch_size=max(1, options["batch"]), progress=progress)
+        if filled >= REFRESH_STATISTICS_FROM:
+            analyze(Member)  # the planner's statistics still describe the index full of empty keys
         if filled:
             audit.record(
                 actor=None,

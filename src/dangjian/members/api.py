@@ -177,13 +177,12 @@ def list_members(request, filters: Query[MemberFilters]):
         within=within,
         **{key: value or ("" if key not in ("age_min", "age_max") else None) for key, value in data.items()},
     )
-    queryset = selectors.members_within(user=request.user, filters=roster_filters)
+    counted = selectors.members_within(user=request.user, filters=roster_filters)
+    ordered = selectors.roster_queryset(user=request.user, filters=roster_filters)
     page = list(
-        queryset.select_related("org")
-        .defer("address")
-        .order_by("name_key", "pk")[filters.offset : filters.offset + filters.limit]
+        ordered.select_related("org").defer("address")[filters.offset : filters.offset + filters.limit]
     )
-    return {"count": queryset.count(), "items": [_out(member) for member in page]}
+    return {"count": counted.count(), "items": [_out(member) for member in page]}
 
 
 @router.post("", response={201: MemberOut}, summary="登记党员")

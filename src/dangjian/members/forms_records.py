@@ -209,3 +209,7 @@ class MemberFileForm(ServiceForm):
         error_messages={"required": _("请选择要上传的文件"), "empty": _("文件是空的，请重新选择")},
         widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png,.docx,.xlsx"}),
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["file"].error_messages["required"] = gettext("请选择要上传的文件")

@@ -178,7 +178,11 @@ def _tab_context(request, member: Member, tab: str, file_form=None) -> dict:
     if tab == "timeline":
         return {"events": selectors.member_timeline(user=user, member=member)}
     if tab == "files":
-        return {"files": selectors.member_files(member), "file_form": file_form or MemberFileForm()}
+        return {
+            "files": selectors.member_files(member),
+            "file_form": file_form or MemberFileForm(),
+            "max_mb": services.file_max_bytes() // (1024 * 1024),
+        }
     if tab == "history":
         return {"history": selectors.member_history(user=user, member=member)}
     return {}

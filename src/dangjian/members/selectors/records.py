@@ -194,6 +194,20 @@ def members_within(
 LARGE_SUBTREE = 20_000  # members on the rolls beyond which the roster reads in index order (SQLite)
 
 
+def roster_queryset(*, user, filters: RosterFilters, today: dt.date | None = None) -> QuerySet[Member]:
+    """The members of `members_within`, shaped for reading in stroke order (name_key, id).
+
+    A small subtree is read through the (org_path, …) index and sorted (a few thousand rows at most); a
+    large one is read along member_roster_idx until a page is full, so the first page and a deep keyset page
+    of a million members cost the same few milliseconds.
+    """
+    plain = members_within(user=user, filters=RosterFilters(within=filters.within), today=today)
+    large = plain.order_by()[LARGE_SUBTREE : LARGE_SUBTREE + 1].exists()
+    return members_within(user=user, filters=filters, today=today, roster_order=large).order_by(
+        "name_key", "pk"
+    )
+
+
 def roster(
     *,
     user,
@@ -202,16 +216,8 @@ def roster(
     before: str | None = None,
     today: dt.date | None = None,
 ) -> "RosterPage":
-    """One page of the roster in stroke order.
-
-    A small subtree is read through the (org_path, …) index and sorted (a few thousand rows at most); a
-    large one is read along member_roster_idx (name_key, id) until a page is full, so the first page and a
-    deep keyset page of a million members cost the same few milliseconds.
-    """
-    plain = members_within(user=user, filters=RosterFilters(within=filters.within), today=today)
-    large = plain.order_by()[LARGE_SUBTREE : LARGE_SUBTREE + 1].exists()
-    queryset = members_within(user=user, filters=filters, today=today, roster_order=large)
-    return roster_page(queryset, after=after, before=before)
+    """One page of the roster in stroke order, continued from a keyset cursor."""
+    return roster_page(roster_queryset(user=user, filters=filters, today=today), after=after, before=before)
 
 
 def age_today(member: Member, today: dt.date | None = None) -> int:
@@ -418,7 +424,8 @@ def member_timeline(*, user, member: Member) -> list[Event]:
                 entry.summary or entry.get_action_display(),
                 _("经办人：%(actor)s") % {"actor": entry.actor_name},
                 order=9,
-                changes=audit_change_rows(entry, user=user),
+                # A new record's every field is in the 操作记录 tab; the timeline shows what was corrected.
+                changes=audit_change_rows(entry, user=user) if entry.action == "update" else [],
             )
         )
     events.sort(key=lambda event: (event.on, event.order), reverse=True)

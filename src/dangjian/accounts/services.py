@@ -323,7 +323,7 @@ def user_update(
 
     `is_active` goes through user_deactivate / user_reactivate, so a deactivation also revokes the tokens.
     """
-    user = User.objects.select_for_update().select_related("org").get(pk=user.pk)
+    user = User.objects.select_for_update(of=("self",)).select_related("org").get(pk=user.pk)
     _require_may(actor, user)
     new_role = role if role is not None else user.role
     new_org = org if org is not None else user.org
@@ -354,7 +354,7 @@ def user_set_password(*, actor, user: User, password: str) -> User:
     The user's other sessions end (Django checks the password hash on each request) and their API tokens
     are revoked: a reset usually means the old password can no longer be trusted.
     """
-    user = User.objects.select_for_update().select_related("org").get(pk=user.pk)
+    user = User.objects.select_for_update(of=("self",)).select_related("org").get(pk=user.pk)
     _require_may(actor, user)
     check_password(password, user)
     user.set_password(password)
@@ -370,7 +370,7 @@ def user_set_password(*, actor, user: User, password: str) -> User:
 @transaction.atomic
 def user_deactivate(*, actor, user: User) -> User:
     """停用: the account can no longer sign in, its sessions end and its API tokens are revoked."""
-    user = User.objects.select_for_update().select_related("org").get(pk=user.pk)
+    user = User.objects.select_for_update(of=("self",)).select_related("org").get(pk=user.pk)
     _require_may(actor, user, "deactivate")
     if not user.is_active:
         raise TransitionNotAllowed(_("该账号已停用"))
@@ -394,7 +394,7 @@ def user_deactivate(*, actor, user: User) -> User:
 
 @transaction.atomic
 def user_reactivate(*, actor, user: User) -> User:
-    user = User.objects.select_for_update().select_related("org").get(pk=user.pk)
+    user = User.objects.select_for_update(of=("self",)).select_related("org").get(pk=user.pk)
     _require_may(actor, user)
     if user.is_active:
         raise TransitionNotAllowed(_("该账号未停用"))

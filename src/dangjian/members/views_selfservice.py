@@ -380,6 +380,8 @@ def service_consultation(request, pk):
         return redirect("selfservice:desk:consultation", pk=pk)
     context = {
         "question": question,
+        # The member may have moved on to a branch outside the reader's scope since asking.
+        "member_in_scope": scoping.in_scope(request.user, question.member.org_path),
         "form": form if open_now else None,
         "refusal": refusal,
         "crumbs": [

@@ -128,6 +128,20 @@ def test_error_sheet_is_the_same_sheet_with_the_message_on_the_bad_row(personas,
     assert sheet.cell(4, len(HEADERS) + 1).value == "民族：民族“火星族”无效，请从下拉列表中选择"
     assert sheet.cell(3, len(HEADERS) + 1).value is None and sheet.cell(5, len(HEADERS) + 1).value is None
     assert sheet["C4"].value == rows[1]["公民身份号码"]  # the row as it was uploaded
+    assert sheet["A4"].fill.fgColor.rgb.endswith("FDE8E8") and sheet["A3"].fill.fill_type is None
+    assert open_xlsx(outcome.error_sheet).sheetnames[1] == "如何修改"
+
+
+def test_error_sheet_keeps_numbers_dates_and_blank_rows_where_they_were(personas, county):
+    from dangjian.members.services.importing import roster_import
+
+    good = person(手机号码=13912345678, 入党日期=dt.date(2010, 7, 1))
+    rows = [good, {}, person(公民身份号码=110105194912310022.0)]
+    outcome = roster_import(actor=personas.secretary, data=workbook(rows), filename="x.xlsx")
+    sheet = open_xlsx(outcome.error_sheet).worksheets[0]
+    assert sheet["J2"].value == 13912345678 and sheet["H2"].value == "2010-07-01"
+    assert all(cell.value is None for cell in sheet[3])  # the empty row stays empty
+    assert "文本" in sheet.cell(4, len(HEADERS) + 1).value and outcome.errors[0]["row"] == 4
 
 
 def test_a_corrected_error_sheet_can_be_uploaded_again(personas, county):

@@ -10,6 +10,7 @@ import datetime as dt
 import io
 import re
 import zipfile
+from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
@@ -439,13 +440,11 @@ def check_row(
     """Read and check one row on its own (code tables, dates, the ID number); the database checks come later."""
     errors: RowErrors = []
     width = len(cells)
-
-    def raw(key: str):
-        position = columns.get(key)
-        return cells[position] if position is not None and position < width else None
-
-    def text(key: str) -> str:
-        return _text(raw(key))
+    # Every cell read once; missing columns read as empty (a row may be shorter than the header).
+    raw = {key: cells[position] for key, position in columns.items() if position < width}.get
+    text = defaultdict(
+        str, {key: _text(cells[position]) for key, position in columns.items() if position < width}
+    )
 
     def date(key: str) -> dt.date | None:
         try:
@@ -460,7 +459,7 @@ def check_row(
     def choice(
         key: str, table: dict[str, str] | Callable[[str], str | None], *, required: bool
     ) -> str | None:
-        value = text(key)
+        value = text[key]
         if not value:
             if required:
                 errors.append((key, _("请填写%(column)s") % {"column": BY_KEY[key].header}))
@@ -478,7 +477,7 @@ def check_row(
             )
         return code
 
-    name = text("name")
+    name = text["name"]
     if not name:
         errors.append(("name", _("请填写姓名")))
     elif len(name) > _LENGTHS["name"]:
@@ -527,10 +526,10 @@ def check_row(
     degree = choice("degree", DEGREE_BY_TEXT, required=False)
     category = choice("category", CATEGORY_BY_TEXT, required=True)
 
-    org_code = text("org_code")
+    org_code = text["org_code"]
     if not org_code:
         errors.append(("org_code", _("请填写所在党组织编码")))
-    group_code = text("group_code") or None
+    group_code = text["group_code"] or None
 
     joined = date("joined_on")
     if joined is None and not any(key == "joined_on" for key, _m in errors):
@@ -577,13 +576,13 @@ def check_row(
 
     phone = None
     if "phone" in columns:
-        phone = re.sub(r"[\s\-]", "", text("phone")).removeprefix("+86") or None
+        phone = re.sub(r"[\s\-]", "", text["phone"]).removeprefix("+86") or None
         if phone is not None and not PHONE.fullmatch(phone):
             errors.append(("phone", _("手机号码应为以 1 开头的 11 位数字")))
 
     extras = {}
     for key in ("native_place", "work_unit", "job_title", "address"):
-        value = text(key) if key in columns else ""
+        value = text[key] if key in columns else ""
         if len(value) > _LENGTHS[key]:
             errors.append((key, _length_message(key, _LENGTHS[key])))
         extras[key] = value or None
@@ -775,10 +774,16 @@ def build_template(*, branches: list[OrgChoice], groups: list[OrgChoice], max_ro
 
 
 def build_error_sheet(roster: Roster, errors: dict[int, RowErrors]) -> bytes:
-    """The uploaded sheet written back row for row (so row numbers match), with a 错误说明 column at the end."""
+    """The uploaded sheet written back row for row (so row numbers match), with a 错误说明 column at the end
+    and the rows in error shaded; a second sheet says how to read it.
+
+    XlsxWriter writes the rows down to the header; the rows below are streamed in as XML (see _splice_rows),
+    since a 100,000-row file cell by cell through XlsxWriter would take a quarter of a minute.
+    """
     output = io.BytesIO()
-    book = _workbook(output, constant_memory=True)
+    book = _workbook(output)
     sheet = book.add_worksheet(roster.sheet_name[:31] or "党员信息")
+    guide = book.add_worksheet("如何修改")
     bad = book.add_format({"bg_color": "#FDE8E8"})
     bad_note = book.add_format({"bg_color": "#FDE8E8", "font_color": "#C8161D", "text_wrap": True})
     head = book.add_format({"bold": True, "bg_color": "#F3F4F6", "border": 1})
@@ -786,42 +791,64 @@ def build_error_sheet(roster: Roster, errors: dict[int, RowErrors]) -> bytes:
     offset = roster.first_col
     error_col = roster.width  # after every used column; a corrected error sheet uploaded again reuses its own
     sheet.freeze_panes(roster.header_line, 0)
-    for line, cells in roster.all_rows():
+    rows = roster.all_rows()
+    for line, cells in rows:
         row = line - 1
-        if line == roster.header_line:
-            error_col = next(
-                (col for col, value in enumerate(cells) if _normal_header(value) == ERROR_HEADER),
-                roster.width,
-            )
-            sheet.set_column(offset + error_col, offset + error_col, 60)
-            for col, value in enumerate(cells[:error_col]):
-                sheet.write_string(row, offset + col, _text(value), head)
-            sheet.write_string(row, offset + error_col, ERROR_HEADER, head_error)
+        if line < roster.header_line:
+            for col, value in enumerate(cells):
+                if value not in (None, ""):
+                    sheet.write_string(row, offset + col, _text(value))
             continue
-        problems = errors.get(line)
-        fmt = bad if problems else None
+        error_col = next(
+            (col for col, value in enumerate(cells) if _normal_header(value) == ERROR_HEADER), roster.width
+        )
+        sheet.set_column(offset + error_col, offset + error_col, 60)
         for col, value in enumerate(cells[:error_col]):
-            _write_cell(sheet, row, offset + col, value, fmt)
-        if problems:
-            sheet.write_string(row, offset + error_col, error_text(problems), bad_note)
+            sheet.write_string(row, offset + col, _text(value), head)
+        sheet.write_string(row, offset + error_col, ERROR_HEADER, head_error)
+        break
+    guide.set_column(0, 0, 16)
+    guide.set_column(1, 1, 60)
+    guide.write_string(
+        0, 0, _("这是您上传的表格，原样返回：有错误的行标为浅红色，最后一列“错误说明”写明了问题。")
+    )
+    guide.write_string(1, 0, _("请逐行改正后，把整个文件重新上传（“错误说明”一列可以保留，导入时不读取）。"))
+    guide.write_string(3, 0, _("有错误的行"), bad)
+    guide.write_string(3, 1, _("列名：问题说明；列名：问题说明"), bad_note)
     book.close()
-    return output.getvalue()
+    letters = [_column_letter(offset + col) for col in range(error_col + 1)]
+    fill, note = bad.xf_index, bad_note.xf_index
+
+    def streamed():
+        for line, cells in rows:
+            problems = errors.get(line)
+            if problems is None and is_blank(cells):
+                continue
+            style = f' s="{fill}"' if problems else ""
+            parts = [f'<row r="{line}">']
+            for col, value in enumerate(cells[:error_col]):
+                ref = f"{letters[col]}{line}"
+                if value is None or value == "":
+                    if problems:
+                        parts.append(f'<c r="{ref}"{style}/>')
+                elif isinstance(value, bool):
+                    parts.append(f'<c r="{ref}"{style} t="b"><v>{int(value)}</v></c>')
+                elif isinstance(value, int | float):
+                    parts.append(f'<c r="{ref}"{style}><v>{value!r}</v></c>')
+                else:
+                    parts.append(_inline(ref, style, value if isinstance(value, str) else _text(value)))
+            if problems:
+                parts.append(_inline(f"{letters[error_col]}{line}", f' s="{note}"', error_text(problems)))
+            parts.append("</row>")
+            yield "".join(parts)
+
+    return _splice_rows(output.getvalue(), "xl/worksheets/sheet1.xml", streamed())
 
 
-def _write_cell(sheet, row: int, col: int, value, fmt) -> None:
-    if value is None or value == "":
-        if fmt is not None:
-            sheet.write_blank(row, col, None, fmt)
-    elif isinstance(value, str):
-        sheet.write_string(row, col, value, fmt)
-    elif isinstance(value, bool):
-        sheet.write_boolean(row, col, value, fmt)
-    elif isinstance(value, int | float):
-        sheet.write_number(row, col, value, fmt)
-    elif isinstance(value, dt.date):
-        sheet.write_string(row, col, _text(value), fmt)
-    else:
-        sheet.write_string(row, col, str(value), fmt)
+def _inline(ref: str, style: str, value: str) -> str:
+    text = value.translate(_XML_TEXT)
+    space = ' xml:space="preserve"' if text != text.strip() else ""
+    return f'<c r="{ref}"{style} t="inlineStr"><is><t{space}>{text}</t></is></c>'
 
 
 # --- the printed roster (export) --------------------------------------------------------------------------------
@@ -906,8 +933,19 @@ def build_roster(*, title: str, subtitle: str, rows: Iterable[tuple]) -> bytes:
     book.close()
     if first is None:
         return output.getvalue()
-    styles = [fmt.xf_index for fmt in formats]
-    return _append_rows(output.getvalue(), "xl/worksheets/sheet1.xml", rows, styles, first_number=2)
+    styles = [f' s="{fmt.xf_index}"' for fmt in formats]
+    letters = [_column_letter(col) for col in range(len(formats))]
+
+    def streamed():
+        for line, values in enumerate(rows, start=5):  # title, subtitle, header, first member, then these
+            parts = [f'<row r="{line}"><c r="A{line}"{styles[0]}><v>{line - 3}</v></c>']
+            for col, value in enumerate(values, start=1):
+                ref = f"{letters[col]}{line}"
+                parts.append(_inline(ref, styles[col], value) if value else f'<c r="{ref}"{styles[col]}/>')
+            parts.append("</row>")
+            yield "".join(parts)
+
+    return _splice_rows(output.getvalue(), "xl/worksheets/sheet1.xml", streamed())
 
 
 _CENTRED = frozenset({0, 2, 4, 7, 8, 9, 13})
@@ -925,13 +963,10 @@ def _column_letter(index: int) -> str:
     return letters
 
 
-def _append_rows(
-    package: bytes, part: str, rows: Iterator[tuple], styles: list[int], *, first_number: int
-) -> bytes:
-    """Copy the .xlsx package, streaming `rows` (numbered from `first_number`) after the last row of `part`'s
-    sheet data, with the given cell style per column. The sheet's <dimension> (optional in the file format)
-    is left out, since the last row is known only at the end: Excel, WPS and LibreOffice work it out."""
-    letters = [_column_letter(col) for col in range(len(styles))]
+def _splice_rows(package: bytes, part: str, rows_xml: Iterator[str]) -> bytes:
+    """Copy the .xlsx package, streaming `rows_xml` (<row> elements, in order) after the last row of `part`'s
+    sheet data. The sheet's <dimension> (optional in the file format) is left out, since the last row is
+    known only at the end: Excel, WPS and LibreOffice work it out."""
     output = io.BytesIO()
     with (
         zipfile.ZipFile(io.BytesIO(package)) as source,
@@ -944,26 +979,11 @@ def _append_rows(
                 target.writestr(info, content)
                 continue
             head, tail = content.decode("utf-8").split("</sheetData>", 1)
-            head = _DIMENSION.sub("", head, count=1)
-            line = max(int(found) for found in _ROW_NUMBER.findall(head))
             with target.open(part, "w", force_zip64=True) as stream:
-                stream.write(head.encode("utf-8"))
+                stream.write(_DIMENSION.sub("", head, count=1).encode("utf-8"))
                 chunk: list[str] = []
-                for number, values in enumerate(rows, start=first_number):
-                    line += 1
-                    cells = [f'<row r="{line}"><c r="A{line}" s="{styles[0]}"><v>{number}</v></c>']
-                    for col, value in enumerate(values, start=1):
-                        ref = f"{letters[col]}{line}"
-                        if value:
-                            text = value.translate(_XML_TEXT)
-                            space = ' xml:space="preserve"' if text != text.strip() else ""
-                            cells.append(
-                                f'<c r="{ref}" s="{styles[col]}" t="inlineStr"><is><t{space}>{text}</t></is></c>'
-                            )
-                        else:
-                            cells.append(f'<c r="{ref}" s="{styles[col]}"/>')
-                    cells.append("</row>")
-                    chunk.append("".join(cells))
+                for row in rows_xml:
+                    chunk.append(row)
                     if len(chunk) >= 1000:
                         stream.write("".join(chunk).encode("utf-8"))
                         chunk = []
@@ -973,4 +993,3 @@ def _append_rows(
 
 
 _DIMENSION = re.compile(r'<dimension ref="[^"]*"/>')
-_ROW_NUMBER = re.compile(r'<row r="(\d+)"')

@@ -513,25 +513,23 @@ def _write(*, actor, plan: _Plan, job: ImportJob | None, filename: str) -> tuple
     now = timezone.now()
     ip = current_ip.get()
     actor_name = actor.get_full_name() or actor.username
-    entries: list[tuple] = []
 
-    def entry(action: str, pk: int, name: str, org_id: int, org_path: str, summary, before, after):
-        entries.append(
-            (
-                now,
-                actor.pk,
-                actor_name,
-                action,
-                "members.member",
-                str(pk),
-                name[:200],
-                org_id,
-                org_path,
-                summary,
-                before,
-                after,
-                ip,
-            )
+    def entry(action: str, pk: int, name: str, org_id: int, org_path: str, summary, before, after) -> tuple:
+        # One audit row per member, in AUDIT_FIELDS order; generated as they are inserted, never all kept.
+        return (
+            now,
+            actor.pk,
+            actor_name,
+            action,
+            "members.member",
+            str(pk),
+            name[:200],
+            org_id,
+            org_path,
+            summary,
+            before,
+            after,
+            ip,
         )
 
     # Members to update: locked, and still where the checks found them (a transfer may have happened since).
@@ -565,18 +563,24 @@ def _write(*, actor, plan: _Plan, job: ImportJob | None, filename: str) -> tuple
                 for _row, current, values, _changed in plan.updates
             ),
         )
-        for _row, current, values, changed in plan.updates:
-            labels = "、".join(FIELD_LABELS[name] for name in changed)
-            entry(
-                "update",
-                current.pk,
-                values["name"],
-                current.org_id,
-                current.org_path,
-                _("花名册导入：修改%(fields)s") % {"fields": labels},
-                _masked({name: current.values[name] for name in changed}),
-                _masked({name: values[name] for name in changed}),
-            )
+        _insert(
+            AuditEntry,
+            AUDIT_FIELDS,
+            (
+                entry(
+                    "update",
+                    current.pk,
+                    values["name"],
+                    current.org_id,
+                    current.org_path,
+                    _("花名册导入：修改%(fields)s")
+                    % {"fields": "、".join(FIELD_LABELS[name] for name in changed)},
+                    _masked({name: current.values[name] for name in changed}),
+                    _masked({name: values[name] for name in changed}),
+                )
+                for _row, current, values, changed in plan.updates
+            ),
+        )
 
     if plan.creates:
         try:
@@ -589,23 +593,31 @@ def _write(*, actor, plan: _Plan, job: ImportJob | None, filename: str) -> tuple
             raise ValidationFailed.field(
                 "file", _("导入期间其他人登记了文件中的党员，未导入任何数据，请重新上传")
             ) from None
-        ids: dict[str, int] = {}
-        for chunk in _chunks([row.id_hash for row, _b, _g in plan.creates], 500):
-            ids.update(Member.objects.filter(id_hash__in=chunk).values_list("id_hash", "pk"))
         summary = _("花名册导入：新增党员")
-        for row, branch, group in plan.creates:
-            entry(
-                "create",
-                ids[row.id_hash],
-                row.name,
-                branch.pk,
-                branch.path,
-                summary,
-                None,
-                _masked(_create_snapshot(row, branch, group)),
+        for chunk in _chunks(plan.creates, BATCH):
+            ids = dict(
+                Member.objects.filter(id_hash__in=[row.id_hash for row, _b, _g in chunk]).values_list(
+                    "id_hash", "pk"
+                )
+            )
+            _insert(
+                AuditEntry,
+                AUDIT_FIELDS,
+                (
+                    entry(
+                        "create",
+                        ids[row.id_hash],
+                        row.name,
+                        branch.pk,
+                        branch.path,
+                        summary,
+                        None,
+                        _masked(_create_snapshot(row, branch, group)),
+                    )
+                    for row, branch, group in chunk
+                ),
             )
 
-    _insert(AuditEntry, AUDIT_FIELDS, entries)
     created, updated = len(plan.creates), len(plan.updates)
     audit.record(
         actor=actor,

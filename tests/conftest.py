@@ -18,6 +18,17 @@ from .factories import make_member, make_members, make_org
 PASSWORD = "dangjian2026"
 
 
+@pytest.fixture(autouse=True)
+def _chinese_after_each_test():
+    """A request with Accept-Language: en leaves the thread in English; start every test in Chinese."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
 @pytest.fixture
 def county(db):
     root = make_org(name="旌德县委", kind="committee", domain="organ", is_grassroots=False, code="C0")

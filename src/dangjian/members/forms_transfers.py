@@ -14,6 +14,7 @@ from dangjian.orgs.forms import ServiceForm, date_field
 
 from .codes import ETHNICITIES
 from .models import Category, ExitKind, MobileState, StatusChangeKind, TransferKind, TransferState
+from .services.status import MANUAL_KINDS
 
 
 class MonthField(forms.CharField):
@@ -180,7 +181,7 @@ class IncomingForm(ServiceForm):
 
 
 class StatusChangeForm(ServiceForm):
-    kind = forms.ChoiceField(label=_("异动类别"), choices=StatusChangeKind.choices)
+    kind = forms.ChoiceField(label=_("异动类别"), choices=MANUAL_KINDS)
     exit_kind = forms.ChoiceField(
         label=_("出党方式"),
         required=False,

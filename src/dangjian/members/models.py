@@ -117,6 +117,8 @@ class StatusChangeKind(models.TextChoices):
     RESTORE = "restore", _("恢复党籍")
     LEAVE = "leave", _("出党")
     DEATH = "death", _("去世")
+    TRANSFER_OUT = "transfer_out", _("转出系统外")
+    TRANSFER_IN = "transfer_in", _("从系统外转入")
 
 
 class ExitKind(models.TextChoices):

@@ -11,7 +11,6 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from dangjian.core import audit, scoping
 from dangjian.core.errors import TransitionNotAllowed, ValidationFailed
@@ -29,15 +28,12 @@ from ..models import (
     TransferState,
 )
 
-# Changes of status that a transfer records (组织关系转出系统外 / 从系统外转入). They are not among the kinds a
-# user records by hand (StatusChangeKind), and are named here until the model's choices list them.
-TRANSFER_OUT = "transfer_out"
-TRANSFER_IN = "transfer_in"
-KIND_LABELS = {
-    **dict(StatusChangeKind.choices),
-    TRANSFER_OUT: gettext_lazy("转出系统外"),
-    TRANSFER_IN: gettext_lazy("从系统外转入"),
-}
+# Changes of status that only a transfer records (组织关系转出系统外 / 从系统外转入); nobody records them by hand.
+TRANSFER_OUT = StatusChangeKind.TRANSFER_OUT
+TRANSFER_IN = StatusChangeKind.TRANSFER_IN
+BY_TRANSFER_ONLY = frozenset({TRANSFER_OUT, TRANSFER_IN})
+MANUAL_KINDS = [(value, label) for value, label in StatusChangeKind.choices if value not in BY_TRANSFER_ONLY]
+KIND_LABELS = dict(StatusChangeKind.choices)
 CHANGE_FIELDS = [
     "member_id",
     "kind",
@@ -83,7 +79,7 @@ def status_change_record(
         (approved_by or "").strip(),
         (decision_ref or "").strip(),
     )
-    if kind not in StatusChangeKind.values:
+    if kind not in StatusChangeKind.values or kind in BY_TRANSFER_ONLY:
         raise ValidationFailed.field("kind", _("异动类别无效"))
     if kind == StatusChangeKind.LEAVE:
         if exit_kind not in ExitKind.values:

@@ -14,6 +14,25 @@ from dangjian.orgs.models import Domain
 
 from . import export, selectors
 
+# Shorter names for the charts' axes; the tables beside them keep the full names.
+SHORT_LABELS = {
+    "1937年7月6日及以前": "1937.7.6及以前",
+    "1937年7月7日至1945年9月2日": "1937.7.7—1945.9.2",
+    "1945年9月3日至1949年9月": "1945.9.3—1949.9",
+    "1949年10月至1966年4月": "1949.10—1966.4",
+    "1966年5月至1976年10月": "1966.5—1976.10",
+    "1976年11月至1978年12月": "1976.11—1978.12",
+    "1979年1月至2002年10月": "1979.1—2002.10",
+    "2002年11月至2012年10月": "2002.11—2012.10",
+    "2012年11月至2022年10月": "2012.11—2022.10",
+    "2022年11月以后": "2022.11以后",
+    "企事业单位、社会组织专业技术人员": "专业技术人员",
+    "企事业单位、社会组织管理人员": "管理人员",
+}
+
+
+WIDE_CHARTS = frozenset({"join_year_band", "occupation"})
+
 
 def _chart(key: str, kind: str, title: str, icon: str, rows: list[tuple[str, int, str]], head: str) -> dict:
     """One chart card (core/_chart_card.html): the chart is drawn from `rows`, which it also prints."""
@@ -80,6 +99,10 @@ def _chart_cards(stats: selectors.MemberStats) -> list[dict]:
         cards.insert(
             2, _chart("minorities", "bar", _("少数民族党员（按民族）"), "people", minorities, _("民族"))
         )
+    for card in cards:
+        # Long labels get the whole width, so the bars keep room beside them; those cards come last.
+        card["wide"] = card["key"] in WIDE_CHARTS
+    cards.sort(key=lambda card: card["wide"])
     return cards
 
 
@@ -105,7 +128,10 @@ def member_stats(request):
         "own": own,
         "chart_cards": cards,
         "charts": {
-            card["key"]: {"labels": [r[0] for r in card["rows"]], "values": [r[1] for r in card["rows"]]}
+            card["key"]: {
+                "labels": [SHORT_LABELS.get(r[0], r[0]) for r in card["rows"]],
+                "values": [r[1] for r in card["rows"]],
+            }
             for card in cards
         },
         "crumbs": _crumbs(request.user, org),

@@ -16,6 +16,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -26,8 +27,9 @@ from dangjian.core.crypto import mask_id_number, mask_phone
 from dangjian.core.errors import TransitionNotAllowed, ValidationFailed
 from dangjian.orgs.models import Organization, OrgKind
 
+from .codes import EDUCATION, ETHNICITIES
 from .forms_records import MemberCreateForm, MemberEditForm, MemberFileForm, RosterFilterForm
-from .models import GONE_STATUSES, Member
+from .models import GONE_STATUSES, Category, Gender, Member, Status
 from .selectors import records as selectors
 from .services import records as services
 
@@ -105,6 +107,7 @@ def roster(request):
     form = RosterFilterForm(request.GET, within_choices=_within_choices(request.user, current))
     values = form.values()
     filters = RosterFilterForm.filters(values, current)
+    today = timezone.localdate()
     page = selectors.roster(
         user=request.user, filters=filters, after=request.GET.get("after"), before=request.GET.get("before")
     )
@@ -121,7 +124,7 @@ def roster(request):
         "form": form,
         "filters": filters,
         "page": page,
-        "rows": [_roster_row(member) for member in page.rows],
+        "rows": [_roster_row(member, today) for member in page.rows],
         "count": count,
         "count_more": more,
         "query": urlencode(query),
@@ -139,10 +142,36 @@ def roster(request):
     return render(request, "members/records/roster.html", context)
 
 
-def _roster_row(member: Member) -> dict:
+# Labels looked up once per page rather than through get_FOO_display for every cell of 50 rows.
+LABELS = {
+    "gender": dict(Gender.choices),
+    "ethnicity": dict(ETHNICITIES),
+    "education": dict(EDUCATION),
+    "category": dict(Category.choices),
+    "status": dict(Status.choices),
+}
+# Never by colour alone: each status has an icon and its word too (also _status_badge.html).
+STATUS_BADGES = {
+    "active": ("badge-active", "check-circle"),
+    "mobile": ("text-bg-info", "signpost-split"),
+    "lost_contact": ("text-bg-warning", "question-circle"),
+    "suspended": ("text-bg-danger", "pause-circle"),
+}
+GONE_BADGE = ("badge-dissolved", "slash-circle")
+
+
+def _roster_row(member: Member, today) -> dict:
+    css, icon = STATUS_BADGES.get(member.status, GONE_BADGE)
     return {
         "member": member,
-        "age": selectors.age_today(member),
+        "age": selectors.age_today(member, today),
+        "gender": LABELS["gender"].get(member.gender, ""),
+        "ethnicity": LABELS["ethnicity"].get(member.ethnicity, ""),
+        "education": LABELS["education"].get(member.education, ""),
+        "category": LABELS["category"].get(member.category, ""),
+        "status": LABELS["status"].get(member.status, ""),
+        "badge_css": css,
+        "badge_icon": icon,
         "id_number": mask_id_number(member.id_number),
         "phone": mask_phone(member.phone),
     }

@@ -201,8 +201,11 @@ def roster_queryset(*, user, filters: RosterFilters, today: dt.date | None = Non
     large one is read along member_roster_idx until a page is full, so the first page and a deep keyset page
     of a million members cost the same few milliseconds.
     """
-    plain = members_within(user=user, filters=RosterFilters(within=filters.within), today=today)
-    large = plain.order_by()[LARGE_SUBTREE : LARGE_SUBTREE + 1].exists()
+    if looks_like_id_number(filters.q):
+        large = False  # one member at most, found through the keyed hash's unique index
+    else:
+        plain = members_within(user=user, filters=RosterFilters(within=filters.within), today=today)
+        large = plain.order_by()[LARGE_SUBTREE : LARGE_SUBTREE + 1].exists()
     return members_within(user=user, filters=filters, today=today, roster_order=large).order_by(
         "name_key", "pk"
     )

@@ -85,3 +85,22 @@ def test_reencrypt_command_moves_every_value_to_the_newest_key(county, settings)
         settings.FIELD_HASH_KEY = ""
         crypto._fernet.cache_clear()
         crypto._hash_key.cache_clear()
+
+
+def test_the_raw_database_holds_no_plaintext_id_number_or_phone(county):
+    """Every byte the database keeps, not only the member columns, is free of the clear values."""
+    member = county.own_member
+    clear = [member.id_number.encode(), member.phone.encode()]
+    if connection.vendor == "sqlite":
+        connection.ensure_connection()
+        raw = connection.connection.serialize()  # the whole database file image
+    else:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT string_agg(t::text, '|') FROM members_member t")
+            members = cursor.fetchone()[0]
+            cursor.execute("SELECT coalesce(string_agg(t::text, '|'), '') FROM core_auditentry t")
+            audit = cursor.fetchone()[0]
+        raw = (members + audit).encode()
+    assert len(raw) > 1000
+    for value in clear:
+        assert value not in raw

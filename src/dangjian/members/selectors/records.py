@@ -403,7 +403,9 @@ def member_timeline(*, user, member: Member) -> list[Event]:
         )
         if record.returned_on:
             events.append(Event(record.returned_on, "house-check", _("流动党员返回"), "", order=7))
+    labels = _labels()
     for request in CorrectionRequest.objects.filter(member=member):
+        codes = CHOICES.get(request.field, {})
         events.append(
             Event(
                 _date_of(request.requested_at),
@@ -411,9 +413,10 @@ def member_timeline(*, user, member: Member) -> list[Event]:
                 _("申请更正档案信息"),
                 _("%(field)s：%(old)s → %(new)s")
                 % {
-                    "field": request.field,
-                    "old": request.current_value or "—",
-                    "new": request.requested_value,
+                    "field": labels.get(request.field, request.field),
+                    # Phone and address are stored masked in these columns (members.services.selfservice).
+                    "old": codes.get(request.current_value, request.current_value) or "—",
+                    "new": codes.get(request.requested_value, request.requested_value),
                 },
                 badge=request.get_state_display(),
                 order=8,

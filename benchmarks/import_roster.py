@@ -76,8 +76,8 @@ def make_roster(rows: int, branch_codes: list[str], seed: int = 2026, bad_last: 
     for line in range(1, rows + 1):
         birth = dt.date(1940, 1, 1) + dt.timedelta(days=rng.randrange(0, 365 * 62))
         male = rng.random() < 0.7
-        # Area codes 340100…, sequence numbers walk through them: every number is different.
-        area = f"34{(line // 400) % 10_000:04d}"
+        # Area codes walk along with the sequence numbers: every number in a file is different.
+        area = f"{31 + seed % 5}{(line // 400) % 10_000:04d}"  # the seed picks the province: files differ
         number = idnumber.build(area, birth, (line % 400) * 2 + (1 if male else 0))
         adult = add_years(birth, 18)
         joined = adult + dt.timedelta(days=rng.randrange(0, max(1, (today - adult).days - 800)))

@@ -136,7 +136,8 @@ def main() -> None:
     from dangjian.core.seeding.generator import wipe
     from dangjian.members.models import Member
     from dangjian.members.selectors.records import RosterFilters
-    from dangjian.members.services.importing import roster_export, roster_import
+    from dangjian.members.services.exporting import roster_export
+    from dangjian.members.services.importing import roster_import
     from dangjian.orgs.models import Organization
 
     call_command("migrate", verbosity=0)

@@ -15,7 +15,7 @@ from dangjian.core.models import AuditEntry
 from dangjian.members import strokes
 from dangjian.members.models import Member
 from dangjian.members.selectors.records import RosterFilters
-from dangjian.members.services.importing import roster_export
+from dangjian.members.services.exporting import roster_export
 
 from ..factories import make_member
 

@@ -19,6 +19,7 @@ from dangjian.orgs.models import Domain
 
 from .models import Category, Gender, Status
 from .selectors.records import EVERYONE, RosterFilters
+from .services import exporting
 from .services import importing as services
 
 router = Router(tags=["花名册导入导出"])
@@ -103,7 +104,7 @@ def import_roster(request, file: File[UploadedFile]):
 def export_roster(request, filters: Query[ExportFilters]):
     services.require_roster_role(request.user)
     within = scoping.get_org_or_404(request.user, filters.within) if filters.within is not None else None
-    export = services.roster_export(
+    export = exporting.roster_export(
         actor=request.user,
         filters=RosterFilters(
             within=within,

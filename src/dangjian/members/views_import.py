@@ -26,6 +26,7 @@ from .codes import EDUCATION, ETHNICITIES
 from .models import Category, Gender, ImportJobState, Status
 from .selectors import importing as selectors
 from .selectors.records import EVERYONE, ON_ROLLS, RosterFilters
+from .services import exporting
 from .services import importing as services
 
 SCOPE_CHOICES_LIMIT = 1000  # organizations offered in the export's scope list
@@ -210,7 +211,7 @@ def export(request) -> HttpResponse:
         return _page(request, export_form=form, status=422)
     data = form.cleaned_data
     within = scoping.get_org_or_404(request.user, data["within"]) if data["within"] else None
-    result = services.roster_export(
+    result = exporting.roster_export(
         actor=request.user,
         filters=RosterFilters(
             within=within,

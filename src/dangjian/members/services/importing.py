@@ -9,7 +9,8 @@ import. Steps 1–2 run outside the transaction so the page can show progress an
 held only for the short write.
 
 Small files are imported during the request; bigger ones become an ImportJob that the background worker
-(`dangjian db_worker`, members/tasks.py) runs. The uploaded file is kept encrypted until it is processed.
+(`dangjian worker`, members/tasks.py) runs. The uploaded file is kept encrypted until it is processed.
+The roster export is in services/exporting.py.
 """
 
 import base64
@@ -26,16 +27,16 @@ from django.db import DEFAULT_DB_ALIAS, IntegrityError, connection, connections,
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from dangjian.core import audit, crypto, scoping
+from dangjian.core.errors import ValidationFailed
 from dangjian.core.middleware import current_ip
 from dangjian.core.models import AuditEntry
-from dangjian.orgs.models import Domain, Organization, OrgKind
+from dangjian.orgs.models import Organization, OrgKind
 
 from .. import importing, rules, strokes
-from ..codes import EDUCATION, ETHNICITIES
-from ..models import Category, Gender, ImportJob, ImportJobState, Member, Status
-from ..selectors.records import RosterFilters, looks_like_id_number, members_within
+from ..models import Category, ImportJob, ImportJobState, Member, Status
 from . import records
 
 ERROR_LIST_LIMIT = 1000  # errors kept on the job and returned by the API; the error sheet has them all
@@ -98,20 +99,21 @@ AUDIT_FIELDS = (
     "after",
     "ip",
 )
+# Names of the updatable fields in the audit summary of a change.
 FIELD_LABELS = {
-    "name": "姓名",
-    "ethnicity": "民族",
-    "education": "学历",
-    "joined_on": "入党日期",
-    "converted_on": "转正日期",
-    "phone": "手机号码",
-    "native_place": "籍贯",
-    "occupation": "职业",
-    "degree": "学位",
-    "work_unit": "工作单位",
-    "job_title": "职务",
-    "address": "家庭住址",
-    "party_group_id": "党小组",
+    "name": gettext_lazy("姓名"),
+    "ethnicity": gettext_lazy("民族"),
+    "education": gettext_lazy("学历"),
+    "joined_on": gettext_lazy("入党日期"),
+    "converted_on": gettext_lazy("转正日期"),
+    "phone": gettext_lazy("手机号码"),
+    "native_place": gettext_lazy("籍贯"),
+    "occupation": gettext_lazy("职业"),
+    "degree": gettext_lazy("学位"),
+    "work_unit": gettext_lazy("工作单位"),
+    "job_title": gettext_lazy("职务"),
+    "address": gettext_lazy("家庭住址"),
+    "party_group_id": gettext_lazy("党小组"),
 }
 
 
@@ -163,8 +165,6 @@ class ImportOutcome:
 
     def as_error(self):
         """The refusal as the API states it: 422 with {row, field, message} for each problem."""
-        from dangjian.core.errors import ValidationFailed
-
         return ValidationFailed(self.detail(), self.errors)
 
 
@@ -202,8 +202,6 @@ def roster_import(
     Raises ValidationFailed for a file that cannot be read at all; row errors come back in the outcome,
     with the uploaded sheet annotated in `error_sheet`.
     """
-    from dangjian.core.errors import ValidationFailed
-
     require_roster_role(actor)
     try:
         roster = importing.open_roster(data, max_rows=limits()["MAX_ROWS"])
@@ -508,8 +506,6 @@ def _masked(values: dict) -> dict:
 
 @transaction.atomic
 def _write(*, actor, plan: _Plan, job: ImportJob | None, filename: str) -> tuple[int, int]:
-    from dangjian.core.errors import ValidationFailed
-
     now = timezone.now()
     ip = current_ip.get()
     actor_name = actor.get_full_name() or actor.username
@@ -574,7 +570,7 @@ def _write(*, actor, plan: _Plan, job: ImportJob | None, filename: str) -> tuple
                     current.org_id,
                     current.org_path,
                     _("花名册导入：修改%(fields)s")
-                    % {"fields": "、".join(FIELD_LABELS[name] for name in changed)},
+                    % {"fields": "、".join(str(FIELD_LABELS[name]) for name in changed)},
                     _masked({name: current.values[name] for name in changed}),
                     _masked({name: values[name] for name in changed}),
                 )
@@ -697,8 +693,6 @@ def _unseal(sealed: bytes) -> bytes:
 
 def read_upload(upload) -> tuple[str, bytes]:
     """(file name, content) of an uploaded file, refusing what is plainly not a roster before reading it."""
-    from dangjian.core.errors import ValidationFailed
-
     if upload is None:
         raise ValidationFailed.field("file", _("请选择要上传的 .xlsx 文件"))
     name = PurePath(upload.name or "").name[:200] or "roster.xlsx"
@@ -721,8 +715,6 @@ def read_upload(upload) -> tuple[str, bytes]:
 def import_job_submit(*, actor, filename: str, data: bytes, background: bool | None = None) -> ImportJob:
     """Record an upload as an ImportJob and run it: now when it is small (or `background` is False),
     else by the background worker. A file that cannot be read at all is refused here, before any job."""
-    from dangjian.core.errors import ValidationFailed
-
     from ..tasks import run_import_job
 
     require_roster_role(actor)
@@ -753,8 +745,6 @@ def import_job_submit(*, actor, filename: str, data: bytes, background: bool | N
 
 def import_job_run(*, job_id: int, data: bytes | None = None) -> ImportJob:
     """Run one queued job (the worker's task, or the request for a small file). Running it twice is harmless."""
-    from dangjian.core.errors import ValidationFailed
-
     claimed = ImportJob.objects.filter(pk=job_id, state=ImportJobState.QUEUED).update(
         state=ImportJobState.RUNNING
     )
@@ -828,147 +818,3 @@ def import_template(*, actor) -> bytes:
         choice = importing.OrgChoice(org.code, org.name, org.parent.name if org.parent else "")
         (branches if org.kind == OrgKind.BRANCH else groups).append(choice)
     return importing.build_template(branches=branches, groups=groups, max_rows=limits()["MAX_ROWS"])
-
-
-# --- export: the roster in stroke order --------------------------------------------------------------------------
-
-
-def _age_text(low: int | None, high: int | None) -> str | None:
-    if low is not None and high is not None:
-        return _("%(low)s至%(high)s岁") % {"low": low, "high": high}
-    if low is not None:
-        return _("%(low)s岁及以上") % {"low": low}
-    if high is not None:
-        return _("%(high)s岁及以下") % {"high": high}
-    return None
-
-
-@dataclass
-class RosterExport:
-    filename: str
-    content: bytes
-    count: int
-    revealed: int  # members whose ID number and phone were written in full
-
-
-def roster_export(*, actor, filters: RosterFilters, masked: bool = False) -> RosterExport:
-    """The roster (花名册) as a printable .xlsx: the roster page's filters, in surname stroke order.
-
-    ID number and phone are written in full only where members.rules.may_reveal allows it (the county
-    admin; a branch secretary for their own branch) and `masked` is not asked for; such an export is audited.
-    """
-    require_roster_role(actor)
-    root = filters.within or actor.org
-    if not scoping.in_scope(actor, root.path):
-        raise Http404(_("组织不存在或不在您的管理范围内"))
-    queryset = members_within(user=actor, filters=RosterFilters(**{**filters.__dict__, "within": root}))
-    count = queryset.count()
-    today = timezone.localdate()
-    # Plain strings once, not lazy translations per cell: XlsxWriter writes str.
-    labels = {
-        name: {code: str(label) for code, label in table}
-        for name, table in (
-            ("gender", Gender.choices),
-            ("ethnicity", ETHNICITIES),
-            ("education", EDUCATION),
-            ("category", Category.choices),
-            ("status", Status.choices),
-        )
-    }
-    revealed = 0
-
-    def rows():
-        nonlocal revealed
-        fields = (
-            "name",
-            "gender",
-            "ethnicity",
-            "birth_date",
-            "id_number",
-            "education",
-            "category",
-            "joined_on",
-            "converted_on",
-            "org_id",
-            "org__name",
-            "work_unit",
-            "job_title",
-            "phone",
-            "status",
-        )
-        may = partial(rules.may_reveal, role=actor.role, user_org_id=actor.org_id)
-        for (
-            name,
-            gender_,
-            ethnicity,
-            birth,
-            number,
-            education,
-            category_,
-            joined,
-            converted,
-            org_id,
-            org_name,
-            work_unit,
-            job_title,
-            phone,
-            status_,
-        ) in queryset.order_by("name_key", "id").values_list(*fields).iterator(chunk_size=BATCH):
-            full = not masked and may(member_org_id=org_id)
-            revealed += full
-            yield (
-                name,
-                labels["gender"].get(gender_, ""),
-                labels["ethnicity"].get(ethnicity, ""),
-                birth.isoformat() if birth else "",
-                number if full else crypto.mask_id_number(number),
-                labels["education"].get(education, ""),
-                labels["category"].get(category_, ""),
-                joined.isoformat() if joined else "",
-                converted.isoformat() if converted else "",
-                org_name,
-                " ".join(part for part in (work_unit, job_title) if part),
-                (phone if full else crypto.mask_phone(phone)) or "",
-                labels["status"].get(status_, ""),
-            )
-
-    described = [
-        str(label)
-        for label in (
-            _("全部党籍状态") if filters.status == "all" else labels["status"].get(filters.status),
-            labels["category"].get(filters.category),
-            labels["gender"].get(filters.gender),
-            labels["education"].get(filters.education),
-            _("少数民族") if filters.ethnicity == "minority" else labels["ethnicity"].get(filters.ethnicity),
-            _age_text(filters.age_min, filters.age_max),
-            str(Domain(filters.domain).label) if filters.domain in Domain.values else None,
-            _("姓名含“%(q)s”") % {"q": filters.q}
-            if filters.q and not looks_like_id_number(filters.q)
-            else None,
-        )
-        if label
-    ]
-    subtitle = _("截至 %(day)s，共 %(count)s 名党员%(filters)s") % {
-        "day": f"{today.year}年{today.month}月{today.day}日",
-        "count": count,
-        "filters": f"（{'、'.join(described)}）" if described else "",
-    }
-    content = importing.build_roster(title=importing.roster_title(root.name), subtitle=subtitle, rows=rows())
-    if revealed:
-        audit.record(
-            actor=actor,
-            action=AuditEntry.Action.REVEAL,
-            object_type="members.member",
-            org=root,
-            summary=_("导出花名册（含完整公民身份号码和手机号码）：%(count)s 名党员") % {"count": revealed},
-            after={
-                "within": root.pk,
-                "status": filters.status,
-                "category": filters.category,
-                "q": "（公民身份号码）" if looks_like_id_number(filters.q) else filters.q,
-                "count": count,
-                "revealed": revealed,
-            },
-        )
-    filename = f"{root.name}党员花名册-{today:%Y%m%d}.xlsx"
-    return RosterExport(filename=filename, content=content, count=count, revealed=revealed)

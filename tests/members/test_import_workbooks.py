@@ -192,3 +192,24 @@ def test_dates_and_codes_are_read_in_the_forms_people_type_them():
             errors == [] and row.joined_on == dt.date(2010, 7, 1) and row.converted_on == dt.date(2011, 7, 1)
         )
         assert (row.ethnicity, row.education, row.category) == ("01", "21", "full")
+
+
+def test_full_width_digits_typed_with_a_chinese_input_method_are_read():
+    from dangjian.members import importing
+
+    number = new_id_number(dt.date(1985, 3, 9))
+    wide = number.translate({ord(c): ord(c) + 0xFEE0 for c in "0123456789X"})
+    columns = {
+        key: i
+        for i, key in enumerate(
+            ["name", "gender", "id_number", "ethnicity", "org_code", "category", "joined_on", "phone"]
+        )
+    }
+    row, errors = importing.check_row(
+        2,
+        ["王小明", "男", wide, "汉族", "Ａ１", "预备党员", "２０２６－０１－０５", "１３９１２３４５６７８"],
+        columns,
+        dt.date(2026, 6, 1),
+    )
+    assert errors == [] and row.id_number == number and row.org_code == "A1" and row.phone == "13912345678"
+    assert row.joined_on == dt.date(2026, 1, 5)

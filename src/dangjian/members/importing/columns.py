@@ -2,6 +2,7 @@
 
 import datetime as dt
 import re
+import unicodedata
 from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy
@@ -241,6 +242,11 @@ def cell_text(value) -> str:
     return str(value).strip()
 
 
+def halfwidth(text: str) -> str:
+    """Full-width digits and letters (１２３Ｘ, typed with a Chinese input method) as ASCII (NFKC)."""
+    return text if text.isascii() else unicodedata.normalize("NFKC", text)
+
+
 class BadValue(ValueError):
     pass
 
@@ -264,7 +270,7 @@ def cell_date(value) -> dt.date | None:
             if 1 <= number <= 73050:  # a date cell that lost its date format: days since 1899-12-30
                 return _EXCEL_EPOCH + dt.timedelta(days=number)
             raise BadValue
-        text = str(value).strip()
+        text = halfwidth(str(value).strip())
         if not text:
             return None
         match = _DATE_TEXT.fullmatch(text)

@@ -34,6 +34,7 @@ from .columns import (
     cell_date,
     cell_text,
     education_code,
+    halfwidth,
     normal_header,
 )
 
@@ -227,7 +228,7 @@ def check_row(
 
     birth = gender_from_id = None
     id_value = raw("id_number")
-    number = idnumber.normalize(cell_text(id_value))
+    number = idnumber.normalize(halfwidth(cell_text(id_value)))
     if isinstance(id_value, float) and len(number) > 15:
         errors.append(
             (
@@ -268,10 +269,10 @@ def check_row(
     degree = choice("degree", DEGREE_BY_TEXT, required=False)
     category = choice("category", CATEGORY_BY_TEXT, required=True)
 
-    org_code = text["org_code"]
+    org_code = halfwidth(text["org_code"])
     if not org_code:
         errors.append(("org_code", _("请填写所在党组织编码")))
-    group_code = text["group_code"] or None
+    group_code = halfwidth(text["group_code"]) or None
 
     joined = date("joined_on")
     if joined is None and not any(key == "joined_on" for key, _m in errors):
@@ -318,7 +319,7 @@ def check_row(
 
     phone = None
     if "phone" in columns:
-        phone = re.sub(r"[\s\-]", "", text["phone"]).removeprefix("+86") or None
+        phone = re.sub(r"[\s\-]", "", halfwidth(text["phone"])).removeprefix("+86") or None
         if phone is not None and not PHONE.fullmatch(phone):
             errors.append(("phone", _("手机号码应为以 1 开头的 11 位数字")))
 

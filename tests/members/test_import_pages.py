@@ -172,7 +172,7 @@ def test_big_file_becomes_a_background_job_with_progress(client_for, county, med
     poll = client.get(response["Location"], HTTP_HX_REQUEST="true", HTTP_HX_TARGET="job-status")
     fragment = poll.content.decode()
     assert fragment.lstrip().startswith("<section") and "<html" not in fragment
-    assert "已检查 3 / 5 行" in fragment and 'value="60"' in fragment
+    assert "已检查 3 / 5 行" in fragment and 'aria-valuenow="60"' in fragment
 
 
 def test_the_worker_task_runs_the_job_to_the_end(client_for, county, media, immediate_tasks, settings):

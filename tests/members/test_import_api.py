@@ -120,3 +120,8 @@ def test_import_access_for_a_file_of_the_a1_branch(client, api_for, county, role
         assert response.json()["detail"]
     if expected == 422:
         assert response.json()["errors"][0]["message"] == "党组织编码“A1”不存在或不在您的管理范围内"
+
+
+def test_a_member_gets_403_even_for_a_file_that_is_not_a_workbook(client, api_for, county):
+    response = client.post("/api/v1/members/import", upload(b"x", "a.xls"), **api_for("member"))
+    assert response.status_code == 403

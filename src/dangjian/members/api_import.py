@@ -83,6 +83,7 @@ def import_template(request):
     summary="导入花名册（multipart file，.xlsx；全部正确才导入，否则 422 列出每行的错误）",
 )
 def import_roster(request, file: File[UploadedFile]):
+    services.require_roster_role(request.user)  # the role first: a member's bad file is still a 403
     filename, data = services.read_upload(file)
     job = services.import_job_submit(actor=request.user, filename=filename, data=data, background=False)
     outcome = job.outcome

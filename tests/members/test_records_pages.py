@@ -383,3 +383,16 @@ def test_edit_of_a_member_who_died_is_refused_with_the_reason(county, client_for
     response = client_for("admin").get(reverse("members:edit", args=[member.pk]))
     assert response.status_code == 409
     assert "该党员已去世" in response.content.decode()
+
+
+def test_the_export_link_carries_the_filters_shown(county, client_for):
+    client = client_for("admin")
+    query = f"?within={county.village_b1.pk}&gender=male&age_min=30"
+    export_url = reverse("member_import:export") + query
+    partial = client.get(
+        reverse("members:roster") + query, HTTP_HX_REQUEST="true", HTTP_HX_TARGET="roster-results"
+    )
+    assert export_url.replace("&", "&amp;") in partial.content.decode()  # updated with every filter change
+    exported = client.get(export_url)
+    assert exported.status_code == 200
+    assert exported["Content-Type"].startswith("application/vnd.openxmlformats")

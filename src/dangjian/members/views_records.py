@@ -113,13 +113,8 @@ def roster(request):
     )
     count, more = selectors.capped_count(selectors.members_within(user=request.user, filters=filters))
     query = [(key, value) for key, value in request.GET.items() if value and key not in ("after", "before")]
-    export_query = urlencode(
-        [
-            (key, value)
-            for key, value in query
-            if key in ("within", "status", "category", "gender", "education", "q")
-        ]
-    )
+    # The export (members/views_import.py) takes the roster's own filter names: it exports what is shown.
+    export_query = urlencode([(key, value) for key, value in query if key in RosterFilterForm.base_fields])
     context = {
         "form": form,
         "filters": filters,

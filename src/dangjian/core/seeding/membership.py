@@ -138,12 +138,11 @@ class _Cast:
         for branch in [*branches, *self.everywhere]:
             if branch == not_in:
                 continue
-            candidates = list(
-                Member.objects.filter(org_id=branch, status=Status.ACTIVE, category=category)
-                .exclude(pk__in=self.used)
-                .order_by("birth_date" if oldest else "pk")
-                .values_list("pk", flat=True)[:40]
+            # A branch holds a few dozen members: filter out the used ones here, not in a long NOT IN.
+            ordered = Member.objects.filter(org_id=branch, status=Status.ACTIVE, category=category).order_by(
+                "birth_date" if oldest else "pk"
             )
+            candidates = [pk for pk in ordered.values_list("pk", flat=True) if pk not in self.used][:40]
             if candidates:
                 pk = candidates[0] if oldest else self.rng.choice(candidates)
                 self.used.add(pk)

@@ -8,6 +8,7 @@ import factory
 from dangjian.core import idnumber, tree
 from dangjian.core.crypto import lookup_hash
 from dangjian.members.models import Category, Member
+from dangjian.members.strokes import name_key
 from dangjian.orgs.models import LeadershipPosition, Organization
 
 _codes = itertools.count(1)
@@ -46,6 +47,7 @@ def make_member(
     number = idnumber.build("341825", birth, seq)
     return Member.objects.create(
         name=name,
+        name_key=name_key(name),
         gender=gender,
         id_number=number,
         id_hash=lookup_hash(number),

@@ -195,6 +195,9 @@ CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 
+# Largest file accepted as an attachment to a member's record, in MB.
+MEMBER_FILE_MAX_MB = env_int("MEMBER_FILE_MAX_MB", 10)
+
 # API tokens expire after this many days.
 API_TOKEN_DAYS = env_int("API_TOKEN_DAYS", 30)
 

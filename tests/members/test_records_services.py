@@ -18,7 +18,7 @@ from dangjian.core import idnumber
 from dangjian.core.crypto import lookup_hash
 from dangjian.core.errors import TransitionNotAllowed, ValidationFailed
 from dangjian.core.models import AuditEntry
-from dangjian.members import strokes
+from dangjian.members import rules, strokes
 from dangjian.members.models import Member
 from dangjian.members.services import records
 from dangjian.orgs.rules import add_months
@@ -225,7 +225,7 @@ def test_outside_scope_or_without_a_tree_role_nobody_creates(personas, county, w
 def test_any_valid_number_gives_its_birth_date_and_gender(personas, county, birth, sequence):
     number = idnumber.build("110105", birth, sequence)
     Member.objects.filter(id_hash=lookup_hash(number)).delete()
-    joined = records._eighteenth_birthday(birth) + dt.timedelta(days=1)
+    joined = rules.coming_of_age(birth) + dt.timedelta(days=1)
     member = create(personas, county, id_number=number, joined_on=joined, converted_on=None)
     assert member.birth_date == birth
     assert member.gender == ("male" if sequence % 2 else "female")

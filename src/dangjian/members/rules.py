@@ -7,6 +7,10 @@ from django.utils.translation import gettext as _
 
 from dangjian.orgs.rules import add_months
 
+ADMISSION_MIN_AGE = 18  # 细则 第5条; 党章 第1条: applicants are at least eighteen
+PROBATION_MONTHS = 12  # 党章 第7条: probation lasts one year
+PROBATION_LONGEST_MONTHS = 24  # 党章 第7条: extended once, by at most one more year
+
 GONE = frozenset({"left", "deceased", "transferred_out"})
 LOST_CONTACT_BEFORE_SUSPENSION_MONTHS = 6  # 教管条例 第24条: lost contact for six months or more
 SUSPENSION_RESTORABLE_YEARS = 2  # 教管条例 第24条: after two years stopped → removed as 自行脱党
@@ -152,3 +156,25 @@ def join_period(joined_on: dt.date) -> str:
 def may_reveal(*, role: str, user_org_id: int | None, member_org_id: int) -> bool:
     """API.md: the county admin and the member's own branch secretary see ID number and phone in full."""
     return role == "county_admin" or (role == "branch_secretary" and user_org_id == member_org_id)
+
+
+def coming_of_age(birth: dt.date) -> dt.date:
+    """The 18th birthday; someone born on 29 February comes of age on 1 March (as age_on counts)."""
+    try:
+        return birth.replace(year=birth.year + ADMISSION_MIN_AGE)
+    except ValueError:
+        return dt.date(birth.year + ADMISSION_MIN_AGE, 3, 1)
+
+
+def old_enough_to_join(birth: dt.date, joined_on: dt.date) -> bool:
+    # 细则 第5条: only people who have reached eighteen may be admitted.
+    return age_on(birth, joined_on) >= ADMISSION_MIN_AGE
+
+
+def conversion_date_fits(joined_on: dt.date, converted_on: dt.date) -> bool:
+    # 党章 第7条: probation is one year, extended at most once by up to a year.
+    return (
+        add_months(joined_on, PROBATION_MONTHS)
+        <= converted_on
+        <= add_months(joined_on, PROBATION_LONGEST_MONTHS)
+    )

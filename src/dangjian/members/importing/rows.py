@@ -12,8 +12,9 @@ from python_calamine import CalamineError, CalamineSheet, CalamineWorkbook, Pass
 
 from dangjian.core import idnumber
 from dangjian.core.crypto import lookup_hash
-from dangjian.orgs.rules import add_months, add_years
+from dangjian.orgs.rules import add_months
 
+from .. import rules
 from ..models import Category, Gender
 from ..services import records
 from .columns import (
@@ -287,7 +288,7 @@ def check_row(
                     _("入党时应年满 18 周岁（细则 第5条）：出生于 %(birth)s，入党日期不能早于 %(adult)s")
                     % {
                         "birth": birth.isoformat(),
-                        "adult": add_years(birth, records.ADMISSION_MIN_AGE).isoformat(),
+                        "adult": rules.coming_of_age(birth).isoformat(),
                     },
                 )
             )

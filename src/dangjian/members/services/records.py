@@ -39,9 +39,12 @@ from .. import rules, strokes
 from ..codes import DEGREES, EDUCATION, ETHNICITIES, OCCUPATIONS
 from ..models import GONE_STATUSES, Category, Member, MemberFile
 
-ADMISSION_MIN_AGE = 18  # 细则 第5条; 党章 第1条: applicants are at least eighteen
-PROBATION_MONTHS = 12  # 党章 第7条: probation lasts one year
-PROBATION_LONGEST_MONTHS = 24  # 党章 第7条: extended once, by at most one more year
+# The admission and probation rules live in members.rules; these names stay for existing callers.
+ADMISSION_MIN_AGE = rules.ADMISSION_MIN_AGE
+PROBATION_MONTHS = rules.PROBATION_MONTHS
+PROBATION_LONGEST_MONTHS = rules.PROBATION_LONGEST_MONTHS
+old_enough_to_join = rules.old_enough_to_join
+conversion_date_fits = rules.conversion_date_fits
 PHONE = re.compile(r"1[3-9]\d{9}")
 
 # Fields recorded in the audit trail (personal data masked, see `_snapshot`).
@@ -97,20 +100,6 @@ def _procedure_for(field: str) -> str | None:
 
 
 # --- pure checks (the rules these fields must satisfy) ----------------------------------------------------
-
-
-def old_enough_to_join(birth: dt.date, joined_on: dt.date) -> bool:
-    # 细则 第5条: only people who have reached eighteen may be admitted.
-    return rules.age_on(birth, joined_on) >= ADMISSION_MIN_AGE
-
-
-def conversion_date_fits(joined_on: dt.date, converted_on: dt.date) -> bool:
-    # 党章 第7条: probation is one year, extended at most once by up to a year.
-    return (
-        add_months(joined_on, PROBATION_MONTHS)
-        <= converted_on
-        <= add_months(joined_on, PROBATION_LONGEST_MONTHS)
-    )
 
 
 def mask_address(value: str | None) -> str:
@@ -258,7 +247,7 @@ def _clean_dates(record: dict, changed: set[str], errors: _Errors, today: dt.dat
         errors.add(
             "joined_on",
             _("入党时应年满 18 周岁（细则 第5条）：出生于 %(birth)s，入党日期不能早于 %(adult)s")
-            % {"birth": f"{birth:%Y-%m-%d}", "adult": f"{_eighteenth_birthday(birth):%Y-%m-%d}"},
+            % {"birth": f"{birth:%Y-%m-%d}", "adult": f"{rules.coming_of_age(birth):%Y-%m-%d}"},
         )
     if not {"joined_on", "converted_on", "category"} & changed or errors.has("converted_on"):
         return
@@ -275,13 +264,6 @@ def _clean_dates(record: dict, changed: set[str], errors: _Errors, today: dt.dat
                 "end": f"{add_months(joined, PROBATION_LONGEST_MONTHS):%Y-%m-%d}",
             },
         )
-
-
-def _eighteenth_birthday(birth: dt.date) -> dt.date:
-    try:
-        return birth.replace(year=birth.year + ADMISSION_MIN_AGE)
-    except ValueError:  # born on 29 February: of age on 1 March (rules.age_on)
-        return dt.date(birth.year + ADMISSION_MIN_AGE, 3, 1)
 
 
 def _check_party_group(org: Organization, group: Organization | None, errors: _Errors) -> None:

@@ -137,3 +137,13 @@ api.add_router("/stats", "dangjian.stats.api.router")
 api.add_router("", "dangjian.members.api_transfers.router")
 # /me (member self-service), /corrections, /consultations
 api.add_router("", "dangjian.members.api_selfservice.router")
+# /meetings, /meetings/{id}/votes, /compliance, /study-hours
+api.add_router("", "dangjian.orglife.api.router")
+# /development/cases, /development/due, /development/plans
+api.add_router("/development", "dangjian.recruitment.api.router")
+# /sites/catalogues, /sites/campaigns, /sites/applications, /sites/surveys/{code} (public), /sites/sites
+api.add_router("/sites", "dangjian.sites.api.router")
+# /notifications (the signed-in user's inbox)
+api.add_router("/notifications", "dangjian.notifications.api.router")
+# /disclosure (public notices of the 党务公开栏)
+api.add_router("/disclosure", "dangjian.disclosure.api.router")

@@ -82,6 +82,11 @@ INSTALLED_APPS = [
     "dangjian.orgs",
     "dangjian.members",
     "dangjian.stats",
+    "dangjian.notifications",
+    "dangjian.orglife",
+    "dangjian.recruitment",
+    "dangjian.sites",
+    "dangjian.disclosure",
 ]
 
 MIDDLEWARE = [
@@ -211,6 +216,13 @@ DANGJIAN_RULES = {
     # RULES.md 第95条 [P/U]: a transfer letter's validity in months, its default and its maximum.
     "TRANSFER_VALID_MONTHS": env_int("TRANSFER_VALID_MONTHS", 3),
     "TRANSFER_MAX_MONTHS": env_int("TRANSFER_MAX_MONTHS", 6),
+    # RULES.md 第23条 [LOCAL]: how often a branch holds a 党课 — "quarter" (the seed's standard), "month" or "year".
+    "LECTURE_PERIOD": os.environ.get("LECTURE_PERIOD", "quarter"),
+    # RULES.md 第105条 [P]: yearly study hours of every member, and of secretaries and committee members.
+    "STUDY_HOURS_MEMBER": env_int("STUDY_HOURS_MEMBER", 32),
+    "STUDY_HOURS_CADRE": env_int("STUDY_HOURS_CADRE", 56),
+    # Reminders: how many days before a period ends an unmet meeting is reminded (then warned when missed).
+    "MEETING_REMINDER_DAYS": env_int("MEETING_REMINDER_DAYS", 7),
 }
 # Transfer letter numbers read 〈prefix〉〔year〕第0001号, e.g. 旌组转〔2026〕第0001号 (the county's abbreviation).
 TRANSFER_LETTER_PREFIX = os.environ.get("TRANSFER_LETTER_PREFIX", "组转")

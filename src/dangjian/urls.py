@@ -13,6 +13,11 @@ urlpatterns = [
     path("members/import/", include("dangjian.members.urls_import")),
     path("", include("dangjian.members.urls_transfers")),  # transfers/, status-changes/, mobile/
     path("", include("dangjian.members.urls_selfservice")),  # me/ (党员自助服务), service/ (党员服务)
+    path("orglife/", include("dangjian.orglife.urls")),  # meetings, votes, compliance, study hours
+    path("recruitment/", include("dangjian.recruitment.urls")),  # 发展党员 cases, due list, plans
+    path("sites/", include("dangjian.sites.urls")),  # 党建示范点: catalogues, campaigns, applications
+    path("inbox/", include("dangjian.notifications.urls")),  # 消息提醒
+    path("public/", include("dangjian.disclosure.urls")),  # 党务公开栏 and the public survey (no login)
     path("api/v1/", api.urls),
     path("django-admin/", admin.site.urls),
 ]

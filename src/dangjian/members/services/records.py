@@ -17,19 +17,16 @@ Decisions recorded here:
 
 import datetime as dt
 import re
-import uuid
-import zipfile
 from collections.abc import Callable
 from pathlib import PurePath
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from dangjian.core import audit, idnumber, scoping
+from dangjian.core import audit, idnumber, scoping, uploads
 from dangjian.core.crypto import lookup_hash, mask_id_number, mask_phone
 from dangjian.core.errors import TransitionNotAllowed, ValidationFailed
 from dangjian.orgs.models import Organization, OrgKind
@@ -500,46 +497,7 @@ def may_reveal(user, member: Member) -> bool:
 
 # --- attached files -----------------------------------------------------------------------------------------
 
-FILE_TYPES = {
-    ".pdf": "pdf",
-    ".jpg": "jpeg",
-    ".jpeg": "jpeg",
-    ".png": "png",
-    ".docx": "docx",
-    ".xlsx": "xlsx",
-}
-DEFAULT_FILE_MAX_MB = 10
-
-
-def file_max_bytes() -> int:
-    # Setting MEMBER_FILE_MAX_MB (default 10 MB).
-    return int(getattr(settings, "MEMBER_FILE_MAX_MB", DEFAULT_FILE_MAX_MB)) * 1024 * 1024
-
-
-def _sniff(upload: UploadedFile) -> str | None:
-    """The file's real type from its first bytes (and, for Office files, the parts inside the zip)."""
-    upload.seek(0)
-    head = upload.read(8)
-    upload.seek(0)
-    if head.startswith(b"%PDF-"):
-        return "pdf"
-    if head.startswith(b"\xff\xd8\xff"):
-        return "jpeg"
-    if head.startswith(b"\x89PNG\r\n\x1a\n"):
-        return "png"
-    if head.startswith(b"PK\x03\x04"):
-        try:
-            with zipfile.ZipFile(upload) as archive:
-                names = set(archive.namelist())
-        except (zipfile.BadZipFile, OSError, ValueError):
-            return None
-        finally:
-            upload.seek(0)
-        if "word/document.xml" in names:
-            return "docx"
-        if "xl/workbook.xml" in names:
-            return "xlsx"
-    return None
+file_max_bytes = uploads.file_max_bytes
 
 
 @transaction.atomic
@@ -550,31 +508,11 @@ def member_file_add(*, actor, member: Member, upload: UploadedFile, title: str =
         raise TransitionNotAllowed(
             _("该党员已%(status)s，档案保留原样，不能再添加附件") % {"status": member.get_status_display()}
         )
-    if upload is None:
-        raise ValidationFailed.field("file", _("请选择要上传的文件"))
-    original = PurePath(upload.name or "").name
-    suffix = PurePath(original).suffix.lower()
-    allowed = _("只能上传 PDF、JPG、PNG、Word（.docx）或 Excel（.xlsx）文件")
-    if suffix not in FILE_TYPES:
-        raise ValidationFailed.field("file", allowed)
-    limit = file_max_bytes()
-    if upload.size == 0:
-        raise ValidationFailed.field("file", _("文件是空的，请重新选择"))
-    if upload.size > limit:
-        raise ValidationFailed.field(
-            "file",
-            _("文件不能超过 %(limit)s MB（此文件 %(size).1f MB）")
-            % {"limit": limit // (1024 * 1024), "size": upload.size / (1024 * 1024)},
-        )
-    if _sniff(upload) != FILE_TYPES[suffix]:
-        raise ValidationFailed.field(
-            "file", _("文件内容与扩展名“%(suffix)s”不符，或文件已损坏") % {"suffix": suffix}
-        )
+    original = uploads.check_upload(upload)
     title = (title or "").strip() or PurePath(original).stem
     if len(title) > 100:
         raise ValidationFailed.field("title", _("标题最多 100 个字"))
     # Stored under a random name: the original name may carry personal details and is kept only as the title.
-    upload.name = f"{uuid.uuid4().hex}{suffix}"
     record = MemberFile.objects.create(
         member=member, title=title, file=upload, size=upload.size, uploaded_by=actor
     )

@@ -139,6 +139,8 @@ api.add_router("", "dangjian.members.api_transfers.router")
 api.add_router("", "dangjian.members.api_selfservice.router")
 # /meetings, /meetings/{id}/votes, /compliance, /study-hours
 api.add_router("", "dangjian.orglife.api.router")
+# /compliance, /compliance/ledger, /study-hours
+api.add_router("", "dangjian.orglife.api_compliance.router")
 # /development/cases, /development/due, /development/plans
 api.add_router("/development", "dangjian.recruitment.api.router")
 # /sites/catalogues, /sites/campaigns, /sites/applications, /sites/surveys/{code} (public), /sites/sites

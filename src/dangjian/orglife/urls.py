@@ -1,4 +1,6 @@
-from django.urls import path  # noqa: F401
+from django.urls import include, path
 
 app_name = "orglife"
-urlpatterns: list = []
+urlpatterns = [
+    path("compliance/", include("dangjian.orglife.urls_compliance")),  # 合规检查, study hours, ledger
+]

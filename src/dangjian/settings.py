@@ -236,6 +236,33 @@ DANGJIAN_IMPORT = {
     "MAX_BYTES": env_int("IMPORT_MAX_MB", 50) * 1024 * 1024,
 }
 
+# Reminders (notifications): the daily job `dangjian remind` asks every source for reminders, puts them in the
+# inbox, then e-mails and texts them. A source is a function collect(today) -> Iterable[Reminder].
+DANGJIAN_REMINDER_SOURCES = [
+    "dangjian.orglife.reminders.collect",  # meetings due / missed, 组织生活会 and 民主评议 by 1 December
+    "dangjian.orgs.reminders.collect",  # leadership terms due / expired / overdue
+]
+# E-mail by SMTP once EMAIL_HOST is set; until then messages are only written to the console (nothing leaves).
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
+EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND") or (
+    "django.core.mail.backends.smtp.EmailBackend"
+    if EMAIL_HOST
+    else "django.core.mail.backends.console.EmailBackend"
+)
+EMAIL_PORT = env_int("EMAIL_PORT", 25)
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "dangjian@localhost")
+# SMS: a dotted path to a class with send(phone, text) raising on failure; the default only logs (masked phone).
+SMS_BACKEND = os.environ.get("SMS_BACKEND", "dangjian.notifications.channels.LoggingSmsBackend")
+# Which levels of notification are also texted: reminder (提醒), warning (预警), info (通知).
+SMS_LEVELS = env_list("SMS_LEVELS", ["reminder", "warning", "info"])
+# The address users open the platform at, for links in e-mails (https://dangjian.example.gov.cn).
+SITE_URL = os.environ.get("SITE_URL", "").rstrip("/")
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

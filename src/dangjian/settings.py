@@ -224,6 +224,29 @@ DANGJIAN_RULES = {
     # Reminders: how many days before a period ends an unmet meeting is reminded (then warned when missed).
     "MEETING_REMINDER_DAYS": env_int("MEETING_REMINDER_DAYS", 7),
 }
+# 党建示范点 (sites): defaults of a new campaign and the programme's [LOCAL] rules (RULES.md section 0).
+DANGJIAN_SITES = {
+    # RULES.md 0-7: 基层自评 / 群众测评 / 组织考评 weights (percent, summing to 100), the masses' weight raised.
+    "WEIGHT_SELF": env_int("SITES_WEIGHT_SELF", 20),
+    "WEIGHT_MASS": env_int("SITES_WEIGHT_MASS", 40),
+    "WEIGHT_ORG": env_int("SITES_WEIGHT_ORG", 40),
+    # RULES.md 0-7: "五好" asks a mass satisfaction rate of at least 90%.
+    "SATISFACTION_THRESHOLD": env_int("SITES_SATISFACTION_THRESHOLD", 90),
+    # Answers a satisfaction rate needs before an application can be evaluated.
+    "SURVEY_MIN_ANSWERS": env_int("SITES_SURVEY_MIN_ANSWERS", 10),
+    # RULES.md 0-8: the result is publicized (公示) for this many working days before designation.
+    "NOTICE_WORKING_DAYS": env_int("SITES_NOTICE_WORKING_DAYS", 5),
+    # Public holidays and adjusted working weekend days (调休), YYYY-MM-DD lists, for counting working days.
+    "HOLIDAYS": env_list("SITES_HOLIDAYS", []),
+    "EXTRA_WORKDAYS": env_list("SITES_EXTRA_WORKDAYS", []),
+    # RULES.md 0-9: a re-reviewed site scoring below this (of 100) no longer meets the standard.
+    "REREVIEW_PASS_SCORE": env_int("SITES_REREVIEW_PASS_SCORE", 80),
+    # RULES.md 0-10 末位管理: the bottom N units per domain, or (when > 0) the bottom share in percent.
+    "BOTTOM_RANK_COUNT": env_int("SITES_BOTTOM_RANK_COUNT", 1),
+    "BOTTOM_RANK_SHARE": env_int("SITES_BOTTOM_RANK_SHARE", 0),
+    # Plaque numbers read 〈prefix〉〔year〕县级第001号.
+    "PLAQUE_PREFIX": os.environ.get("SITES_PLAQUE_PREFIX", "示范点"),
+}
 # Transfer letter numbers read 〈prefix〉〔year〕第0001号, e.g. 旌组转〔2026〕第0001号 (the county's abbreviation).
 TRANSFER_LETTER_PREFIX = os.environ.get("TRANSFER_LETTER_PREFIX", "组转")
 

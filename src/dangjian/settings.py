@@ -223,6 +223,19 @@ DANGJIAN_RULES = {
     "STUDY_HOURS_CADRE": env_int("STUDY_HOURS_CADRE", 56),
     # Reminders: how many days before a period ends an unmet meeting is reminded (then warned when missed).
     "MEETING_REMINDER_DAYS": env_int("MEETING_REMINDER_DAYS", 7),
+    # 发展党员 (RULES.md D). 第50条 [LOCAL]: candidates are publicly noticed for this many working days.
+    "DEVELOPMENT_NOTICE_WORKING_DAYS": env_int("DEVELOPMENT_NOTICE_WORKING_DAYS", 5),
+    # Public holidays and adjusted working weekend days (调休), YYYY-MM-DD lists, for counting working days.
+    "DEVELOPMENT_HOLIDAYS": env_list("DEVELOPMENT_HOLIDAYS", []),
+    "DEVELOPMENT_EXTRA_WORKDAYS": env_list("DEVELOPMENT_EXTRA_WORKDAYS", []),
+    # 第40条 [LOCAL]: months from the application before someone may become an activist (0 = national rule).
+    "APPLICATION_TO_ACTIVIST_MONTHS": env_int("APPLICATION_TO_ACTIVIST_MONTHS", 0),
+    # 第54条 [LOCAL]: a 支部大会 resolution sent up more than N months late is re-deliberated; more than M
+    # months late, the procedure is redone from the 支委会 review (0 switches either off).
+    "DEVELOPMENT_REDELIBERATE_MONTHS": env_int("DEVELOPMENT_REDELIBERATE_MONTHS", 3),
+    "DEVELOPMENT_REDO_MONTHS": env_int("DEVELOPMENT_REDO_MONTHS", 6),
+    # Reminders: how many days before a development deadline the branch is reminded (then warned when late).
+    "DEVELOPMENT_REMINDER_DAYS": env_int("DEVELOPMENT_REMINDER_DAYS", 7),
 }
 # 党建示范点 (sites): defaults of a new campaign and the programme's [LOCAL] rules (RULES.md section 0).
 DANGJIAN_SITES = {

@@ -6,6 +6,8 @@
 """
 
 import datetime as dt
+import functools
+from collections import Counter
 from dataclasses import dataclass, field
 from fractions import Fraction
 
@@ -214,6 +216,15 @@ def committee_meeting_valid(committee_size: int, present: int) -> bool:
 
 # --- what each organization must hold (frequency) ------------------------------------------------------------
 
+COMMITTEE_MIN_SIZE = (
+    3  # 支部条例 第20条: a 支委会 has 3–5 members; with fewer, a secretary (and a deputy) only
+)
+
+
+def has_committee(team_size: int) -> bool:
+    # 支部条例 第20条: an organization with 3 or more people in its current team has a committee (支委会).
+    return team_size >= COMMITTEE_MIN_SIZE
+
 
 @dataclass(frozen=True)
 class Requirement:
@@ -287,12 +298,34 @@ class PeriodStatus:
         """Whether it enters the compliance rate (ended periods, and running ones already met)."""
         return self.state != OPEN
 
+    @property
+    def due_on(self) -> dt.date:
+        """The last day on which it can still be held for this period."""
+        return self.period.end
+
+
+# The last day on which an organization set up during a year still owes that year's yearly items: 组织生活会 and
+# 民主评议 are generally held in the fourth quarter (支部条例 第17、19条), so one set up by 1 October owes them.
+YEARLY_ITEMS_IF_SET_UP_BY = (10, 1)
+
 
 def applies_in(facts: OrgFacts, period: periods.Period) -> bool:
-    # An organization owes a period only if it existed for all of it.
-    if facts.established_on and facts.established_on > period.start:
-        return False
+    # 支部条例 第17–19条 (yearly items); otherwise: a month or quarter is owed only by an organization that existed
+    # on its first day; nothing is owed for the period in which it was dissolved, nor for any later one.
+    if facts.established_on:
+        if period.kind == periods.YEAR:
+            month, day = YEARLY_ITEMS_IF_SET_UP_BY
+            latest = dt.date(period.start.year, month, day)
+        else:
+            latest = period.start
+        if facts.established_on > latest:
+            return False
     return not (facts.dissolved_on and facts.dissolved_on <= period.end)
+
+
+@functools.lru_cache(maxsize=256)
+def _periods(year: int, kind: str) -> tuple[periods.Period, ...]:
+    return tuple(periods.periods_of_year(year, kind))
 
 
 def compliance(
@@ -312,11 +345,14 @@ def compliance(
     """
     statuses = []
     for requirement in requirements(facts, lecture_period):
-        dates = held.get(requirement.meeting_kind, [])
-        for period in periods.periods_of_year(year, requirement.period_kind):
+        dates = held.get(requirement.meeting_kind, ())
+        by_period = Counter(
+            periods.period_of(day, requirement.period_kind).start for day in dates if day.year == year
+        )
+        for period in _periods(year, requirement.period_kind):
             if period.start > today or not applies_in(facts, period):
                 continue
-            required, count = 1, sum(1 for day in dates if day in period)
+            required, count = 1, by_period.get(period.start, 0)
             if requirement.meeting_kind == TALK and talk is not None:
                 required, count = talk
                 if required == 0:
@@ -334,11 +370,16 @@ def compliance(
 
 
 def compliance_rate(statuses: list[PeriodStatus]) -> Fraction | None:
-    """Share of what was owed that was held, over the periods that count; None when nothing was owed yet."""
-    owed = sum(s.required for s in statuses if s.counted)
-    if owed == 0:
+    """Share of the items owed so far that were met; None when nothing was owed yet.
+
+    An item is one meeting kind in one period; those that count are the ended ones and the running ones already
+    met. Each counts once, so a year's 谈心谈话 (met when every member had a talk) weighs as much as one month's
+    主题党日 — a branch of 40 members is not judged mostly on its talks.
+    """
+    counted = [s for s in statuses if s.counted]
+    if not counted:
         return None
-    return Fraction(sum(min(s.held, s.required) for s in statuses if s.counted), owed)
+    return Fraction(sum(1 for s in counted if s.state == MET), len(counted))
 
 
 DUE_SOON = "due_soon"

@@ -30,6 +30,7 @@ class NavItem:
 
 NAV_ITEMS: tuple[NavItem, ...] = (
     NavItem("core:home", gettext_lazy("首页概览"), "house-door", ALL_ROLES, "core:home"),
+    NavItem("notifications:inbox", gettext_lazy("消息提醒"), "bell", ALL_ROLES, "notifications:"),
     NavItem("orgs:tree", gettext_lazy("组织架构"), "diagram-3", TREE_ROLES, "orgs:"),
     NavItem("members:roster", gettext_lazy("党员管理"), "people", TREE_ROLES, "members:"),
     NavItem("stats:members", gettext_lazy("统计分析"), "bar-chart", TREE_ROLES, "stats:"),

@@ -330,6 +330,7 @@ def _pages(resolver: URLResolver = None, prefix: str = "", namespace: str = ""):
 
 ALLOWED_TO_MEMBERS = (
     "core:home",
+    "notifications:inbox",  # every user's own inbox
     "selfservice:record",
     "selfservice:my_",
     "accounts:login",

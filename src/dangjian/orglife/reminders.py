@@ -10,90 +10,47 @@ For every grassroots organization with requirements (`rules.requirements`):
   generally in the fourth quarter).
 
 A 党小组's reminders go to its branch's accounts (a group leader rarely has an account of their own).
-Everything is read in a few set-based queries and evaluated by the pure `rules.compliance`.
+The items come from the compliance selector (`selectors_compliance.compliance_of_subtree`: a few set-based
+queries per year, then the pure `rules.compliance`), for this year and the last.
 """
 
 import datetime as dt
-from collections import defaultdict
 from collections.abc import Iterator
-from dataclasses import dataclass
 
 from django.conf import settings
-from django.db.models import Count
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from dangjian.core import periods
-from dangjian.members.models import Member
 from dangjian.notifications.models import Category, Level
 from dangjian.notifications.selectors import RecipientIndex
 from dangjian.notifications.services import Reminder
-from dangjian.orgs.models import LeadershipPosition, Organization, OrgKind
-from dangjian.orgs.rules import TEAM_POSTS
+from dangjian.orgs.models import Organization, OrgKind
 
 from . import rules
-from .models import Meeting, MeetingKind, MeetingState
+from .models import MeetingKind
+from .selectors_compliance import OrgCompliance, compliance_of_subtree
 
 # RULES.md 第25、27条: 组织生活会 and 民主评议 generally in the fourth quarter; remind from 1 December if not held.
 YEAR_END_KINDS = (rules.LIFE_MEETING, rules.APPRAISAL)
 YEAR_END_REMINDER = (12, 1)  # (month, day)
-COMMITTEE_AT = 3  # a 支委会 is in place with 3 or more current team members (支部条例 第20条)
 
 
-@dataclass(frozen=True)
-class OrgRow:
-    id: int
-    name: str
-    kind: str
-    path: str
-    parent_id: int | None
-    facts: rules.OrgFacts
-
-
-def _org_rows(today: dt.date) -> list[OrgRow]:
-    """Grassroots organizations alive today, with the facts the frequency rules need (four queries)."""
-    orgs = list(
-        Organization.objects.filter(is_grassroots=True, dissolved_on__isnull=True).values(
-            "id", "name", "kind", "path", "parent_id", "established_on"
-        )
-    )
-    counted = Member.objects.counted()
-    direct = dict(counted.values("org_id").annotate(n=Count("id")).values_list("org_id", "n"))
-    in_group = dict(
-        counted.filter(party_group__isnull=False)
-        .values("party_group_id")
-        .annotate(n=Count("id"))
-        .values_list("party_group_id", "n")
-    )
-    teams = dict(
-        LeadershipPosition.objects.filter(ended_on__isnull=True, post__in=TEAM_POSTS)
-        .values("org_id")
-        .annotate(n=Count("id"))
-        .values_list("org_id", "n")
-    )
-    rows = []
-    for org in orgs:
-        members = in_group.get(org["id"], 0) if org["kind"] == OrgKind.GROUP else direct.get(org["id"], 0)
-        facts = rules.OrgFacts(
-            kind=org["kind"],
-            is_grassroots=True,
-            has_committee=teams.get(org["id"], 0) >= COMMITTEE_AT,
-            members=members,
-            established_on=org["established_on"],
-        )
-        rows.append(OrgRow(org["id"], org["name"], org["kind"], org["path"], org["parent_id"], facts))
-    return rows
-
-
-def _held(since: dt.date, until: dt.date) -> dict[int, dict[str, list[dt.date]]]:
-    """Held meetings per organization and kind, as dates (one query)."""
-    held: dict[int, dict[str, list[dt.date]]] = defaultdict(lambda: defaultdict(list))
-    rows = Meeting.objects.filter(
-        state=MeetingState.HELD, held_on__gte=since, held_on__lte=until
-    ).values_list("org_id", "kind", "held_on")
-    for org_id, kind, day in rows.iterator(chunk_size=5000):
-        held[org_id][kind].append(day)
-    return held
+def _statuses(today: dt.date) -> list[tuple[OrgCompliance, list[rules.PeriodStatus]]]:
+    """Each organization alive today with its items of last year and of this year (the compliance selector)."""
+    roots = Organization.objects.filter(parent__isnull=True)
+    found: dict[int, tuple[OrgCompliance, list[rules.PeriodStatus]]] = {}
+    for year in (today.year, today.year - 1):
+        for root in roots:
+            for org in compliance_of_subtree(root, year, today).orgs:
+                dissolved = org.facts.dissolved_on
+                if dissolved is not None and dissolved <= today:
+                    continue
+                if org.org_id in found:
+                    found[org.org_id][1].extend(org.statuses)
+                elif year == today.year:
+                    found[org.org_id] = (org, list(org.statuses))
+    return list(found.values())
 
 
 def period_name(period: periods.Period) -> str:
@@ -123,30 +80,35 @@ def org_url(org_id: int) -> str:
     return reverse("orgs:detail", args=[org_id])
 
 
-def _message(org: OrgRow, status: rules.PeriodStatus, level: str, today: dt.date) -> tuple[str, str]:
+def _message(org_name: str, status: rules.PeriodStatus, level: str, today: dt.date) -> tuple[str, str]:
     values = {
-        "org": org.name,
+        "org": org_name,
         "period": period_name(status.period),
         "kind": _kind_name(status.meeting_kind),
         "end": _date(status.period.end),
         "required": status.required,
         "held": status.held,
         "source": status.source,
+        "left": (status.period.end - today).days + 1,
     }
+    if status.meeting_kind == rules.TALK:  # counted in members talked with, not in meetings
+        done = _("谈心谈话应覆盖 %(required)d 名党员，已覆盖 %(held)d 名") % values
+    elif level == Level.WARNING:
+        done = _("%(kind)s应开 %(required)d 次，实开 %(held)d 次") % values
+    else:
+        done = _("%(kind)s应开 %(required)d 次，已开 %(held)d 次") % values
+    values["done"] = done
     if level == Level.WARNING:
-        title = _("%(org)s：%(period)s%(kind)s未按规定召开") % values
+        title = _("%(org)s：%(period)s%(kind)s未按规定完成") % values
+        body = _("%(period)s已于 %(end)s 结束，%(done)s。依据：%(source)s。") % values
+    else:
+        title = _("%(org)s：%(period)s%(kind)s尚未完成") % values
         body = (
             _(
-                "%(period)s已于 %(end)s 结束，%(kind)s应开 %(required)d 次，实开 %(held)d 次。依据：%(source)s。"
+                "%(period)s将于 %(end)s 结束（还剩 %(left)d 天），%(done)s。依据：%(source)s。请按时召开并登记。"
             )
             % values
         )
-        return title, body
-    left = (status.period.end - today).days + 1
-    title = _("%(org)s：%(period)s%(kind)s尚未召开") % values
-    body = _(
-        "%(period)s将于 %(end)s 结束（还剩 %(left)d 天），%(kind)s应开 %(required)d 次，已开 %(held)d 次。依据：%(source)s。请按时召开并登记。"
-    ) % {**values, "left": left}
     return title, body
 
 
@@ -175,28 +137,18 @@ def collect(today: dt.date) -> Iterator[Reminder]:
     if not recipients:
         return
     days = settings.DANGJIAN_RULES["MEETING_REMINDER_DAYS"]
-    lecture_period = settings.DANGJIAN_RULES["LECTURE_PERIOD"]
-    orgs = _org_rows(today)
-    paths = {org.id: org.path for org in orgs}
-    held = _held(dt.date(today.year - 1, 1, 1), today)
-    for org in orgs:
-        if not rules.requirements(org.facts, lecture_period):
-            continue
-        done = held.get(org.id, {})
-        statuses = [
-            *rules.compliance(org.facts, today.year - 1, done, today, lecture_period=lecture_period),
-            *rules.compliance(org.facts, today.year, done, today, lecture_period=lecture_period),
-        ]
+    found = _statuses(today)
+    paths = {org.org_id: org.path for org, _statuses_ in found}
+    for org, statuses in found:
         # a 党小组's reminders go to its branch
-        owner_id = org.parent_id if org.kind == OrgKind.GROUP and org.parent_id else org.id
+        owner_id = org.parent_id if org.kind == OrgKind.GROUP and org.parent_id else org.org_id
         owner_path = paths.get(owner_id, org.path)
         for status, level in _verdicts(statuses, today, days):
-            escalate = level == Level.WARNING
-            people = recipients.recipients(owner_id, owner_path, escalate=escalate)
+            people = recipients.recipients(owner_id, owner_path, escalate=level == Level.WARNING)
             if not people:
                 continue
-            title, body = _message(org, status, level, today)
-            key = f"meeting:{org.id}:{status.meeting_kind}:{status.period.label}:{level}"
+            title, body = _message(org.name, status, level, today)
+            key = f"meeting:{org.org_id}:{status.meeting_kind}:{status.period.label}:{level}"
             url = org_url(owner_id)
             for user in people:
                 yield Reminder(
@@ -207,5 +159,5 @@ def collect(today: dt.date) -> Iterator[Reminder]:
                     title=title,
                     body=body,
                     url=url,
-                    org=org.id,
+                    org=org.org_id,
                 )

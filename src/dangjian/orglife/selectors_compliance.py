@@ -662,3 +662,39 @@ def member_study_hours(member: Member, year: int, today: dt.date | None = None):
         )
         sessions.append(StudySession(meeting, _decimal(share)))
     return summary, sessions
+
+
+# --- the ledger (组织生活台账) -----------------------------------------------------------------------------------
+
+
+@dataclass
+class Ledger:
+    org: Organization
+    year: int
+    today: dt.date
+    meetings: list[Meeting]  # held, with `listed` and `present` counted
+    compliance: list[OrgCompliance]  # the organization, then its 党小组
+    hours: list[MemberHours]
+
+
+def ledger_of(*, user, org: Organization, year: int, today: dt.date | None = None) -> Ledger:
+    """One organization's year (the caller resolved `org` in scope): its held meetings and its groups', its
+    items, and the study hours of its members."""
+    today = today or timezone.localdate()
+    compliance = org_with_groups(org, year, today)
+    meetings = list(
+        Meeting.objects.filter(
+            org_id__in=[o.org_id for o in compliance],
+            state=MeetingState.HELD,
+            held_on__gte=dt.date(year, 1, 1),
+            held_on__lte=dt.date(year, 12, 31),
+        )
+        .select_related("org")
+        .annotate(
+            listed=Count("attendees"),
+            present=Count("attendees", filter=Q(attendees__attendance=Attendance.PRESENT)),
+        )
+        .order_by("held_on", "id")
+    )
+    hours = study_hours_within(user=user, root=org, year=year, today=today)
+    return Ledger(org=org, year=year, today=today, meetings=meetings, compliance=compliance, hours=hours)

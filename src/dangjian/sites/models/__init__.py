@@ -1,0 +1,66 @@
+"""Models of the demonstration-site programme (党建示范点), one module per part of it."""
+
+from .applications import (
+    LIVE_STATES,
+    Application,
+    Evidence,
+    ReviewerAssignment,
+    ReviewPhoto,
+    ReviewScore,
+    SelfScore,
+    SurveyCode,
+    SurveyResponse,
+)
+from .campaigns import Campaign, Objection, PublicNotice, Quota
+from .catalogues import Catalogue, Criterion
+from .choices import (
+    ALL_DOMAINS,
+    ApplicationState,
+    BarRole,
+    CampaignState,
+    CatalogueState,
+    EventKind,
+    Method,
+    ObjectionState,
+    RectificationState,
+    ReReviewState,
+    ReviewMethod,
+    Tier,
+)
+from .management import AwardBar, Rectification, ReReview, ReReviewScore, Site, SiteEvent
+
+__all__ = [
+    "ALL_DOMAINS",
+    "LIVE_STATES",
+    "Application",
+    "ApplicationState",
+    "AwardBar",
+    "BarRole",
+    "Campaign",
+    "CampaignState",
+    "Catalogue",
+    "CatalogueState",
+    "Criterion",
+    "EventKind",
+    "Evidence",
+    "Method",
+    "Objection",
+    "ObjectionState",
+    "PublicNotice",
+    "Quota",
+    "ReReview",
+    "ReReviewScore",
+    "ReReviewState",
+    "Rectification",
+    "RectificationState",
+    "ReviewMethod",
+    "ReviewPhoto",
+    "ReviewScore",
+    "ReviewerAssignment",
+    "SelfScore",
+    "Site",
+    "SiteEvent",
+    "SurveyCode",
+    "SurveyResponse",
+    "Tier",
+]

@@ -163,6 +163,14 @@ class _Errors:
         )
 
 
+def _snapshot(meeting: Meeting) -> dict:
+    # core.audit turns dates into text but not times of day: the start time is written as "HH:MM:SS".
+    data = audit.snapshot(meeting, MEETING_FIELDS)
+    if isinstance(data["starts_at"], dt.time):
+        data["starts_at"] = data["starts_at"].isoformat()
+    return data
+
+
 def _lock(meeting: Meeting) -> Meeting:
     return Meeting.objects.select_for_update().select_related("org").get(pk=meeting.pk)
 
@@ -421,7 +429,7 @@ def meeting_create(
         org=org, org_path=org.path, kind=kind, state=state, created_by=actor, **values
     )
     _write_attendance(meeting, parsed)
-    after = audit.snapshot(meeting, MEETING_FIELDS) | {"attendance": _attendance_counts(meeting)}
+    after = _snapshot(meeting) | {"attendance": _attendance_counts(meeting)}
     audit.record(
         actor=actor,
         action="create",
@@ -446,7 +454,7 @@ def meeting_update(*, actor, meeting: Meeting, **changes) -> Meeting:
     meeting = _lock(meeting)
     if meeting.state == MeetingState.CANCELLED:
         raise _state_refusal(meeting, _("修改"))
-    before = audit.snapshot(meeting, MEETING_FIELDS)
+    before = _snapshot(meeting)
     values = {name: getattr(meeting, name) for name in EDITABLE_FIELDS} | _clean(changes)
     date_changed = "held_on" in changes and changes["held_on"] != meeting.held_on
     _check(
@@ -456,7 +464,7 @@ def meeting_update(*, actor, meeting: Meeting, **changes) -> Meeting:
         setattr(meeting, name, value)
     meeting.org_path = meeting.org.path
     meeting.save()
-    after = audit.snapshot(meeting, MEETING_FIELDS)
+    after = _snapshot(meeting)
     if after != before:
         audit.record(
             actor=actor,
@@ -491,7 +499,7 @@ def meeting_hold(
                 _("会议已于 %(day)s 登记召开，不能再次登记召开") % {"day": _day(meeting.held_on)}
             )
         raise _state_refusal(meeting, _("登记召开"))
-    before = audit.snapshot(meeting, MEETING_FIELDS)
+    before = _snapshot(meeting)
     values = {name: getattr(meeting, name) for name in EDITABLE_FIELDS} | _clean(record)
     if held_on is not None:
         values["held_on"] = held_on
@@ -518,7 +526,7 @@ def meeting_hold(
         summary=_("登记召开%(kind)s“%(topic)s”")
         % {"kind": meeting.get_kind_display(), "topic": meeting.topic},
         before=before,
-        after=audit.snapshot(meeting, MEETING_FIELDS) | {"attendance": _attendance_counts(meeting)},
+        after=_snapshot(meeting) | {"attendance": _attendance_counts(meeting)},
     )
     return meeting
 
@@ -539,7 +547,7 @@ def meeting_cancel(*, actor, meeting: Meeting, reason: str) -> Meeting:
         raise ValidationFailed.field("reason", _("请填写取消原因"))
     if len(reason) > 200:
         raise ValidationFailed.field("reason", _("取消原因最多 200 个字"))
-    before = audit.snapshot(meeting, MEETING_FIELDS)
+    before = _snapshot(meeting)
     meeting.state, meeting.cancel_reason = MeetingState.CANCELLED, reason
     meeting.save(update_fields=["state", "cancel_reason", "updated_at"])
     audit.record(
@@ -550,7 +558,7 @@ def meeting_cancel(*, actor, meeting: Meeting, reason: str) -> Meeting:
         summary=_("取消%(kind)s“%(topic)s”：%(reason)s")
         % {"kind": meeting.get_kind_display(), "topic": meeting.topic, "reason": reason},
         before=before,
-        after=audit.snapshot(meeting, MEETING_FIELDS),
+        after=_snapshot(meeting),
     )
     return meeting
 

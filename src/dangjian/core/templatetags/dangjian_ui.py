@@ -34,6 +34,7 @@ NAV_ITEMS: tuple[NavItem, ...] = (
     NavItem("orgs:tree", gettext_lazy("组织架构"), "diagram-3", TREE_ROLES, "orgs:"),
     NavItem("members:roster", gettext_lazy("党员管理"), "people", TREE_ROLES, "members:"),
     NavItem("stats:members", gettext_lazy("统计分析"), "bar-chart", TREE_ROLES, "stats:"),
+    NavItem("orglife:meeting_list", gettext_lazy("组织生活"), "calendar-check", TREE_ROLES, "orglife:"),
     NavItem(
         "accounts:users",
         gettext_lazy("用户管理"),

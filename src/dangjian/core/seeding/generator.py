@@ -26,7 +26,7 @@ from dangjian.members.models import GONE_STATUSES, Member
 from dangjian.members.strokes import name_key
 from dangjian.orgs.models import LeadershipPosition, Organization, OrgKind
 
-from . import bulk, membership, teams
+from . import bulk, membership, orglife, teams
 from .county import BASE_MEMBERS, SPECIAL_BRANCHES, TIDY, CountyPlan, Unit, add_groups, plan_county
 from .names import NameMaker
 from .people import NO_WORK_UNIT, PROBATIONARY_SHARE, PersonMaker
@@ -233,6 +233,10 @@ def _generate(*, seed: int, members: int, scale: float, today: dt.date, say: Pro
     say(f"班子成员 {summary.positions:,} 条；演示账号 {len(summary.accounts)} 个")
     # Transfers, mobile members, status changes, corrections, questions: through the members services.
     membership.seed_membership(plan=plan, seed=seed, today=today, members=members, say=say)
+    mark = time.perf_counter()
+    # A year and a bit of meetings, attendance, votes and grades, imperfect on purpose (orglife's docstring).
+    orglife.seed_orglife(plan=plan, seed=seed, today=today, members=members, say=say)
+    summary.seconds["orglife"] = time.perf_counter() - mark
     summary.seconds["total"] = time.perf_counter() - started
 
     audit.record(

@@ -17,7 +17,15 @@ from dangjian.core import periods
 
 from . import rules
 from .models import MeetingKind
-from .selectors_compliance import YEAR_COLUMN, Ledger, OrgCompliance, column_labels
+from .selectors_compliance import (
+    YEAR_COLUMN,
+    Cell,
+    ComplianceReport,
+    Ledger,
+    OrgCompliance,
+    column_labels,
+    column_of,
+)
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PERIOD_NAMES = {
@@ -256,3 +264,66 @@ def response(ledger: Ledger) -> HttpResponse:
     reply = HttpResponse(workbook(ledger), content_type=XLSX)
     reply["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename(ledger))}"
     return reply
+
+
+# --- the heat map's numbers ----------------------------------------------------------------------------------
+
+
+def heatmap_workbook(report: ComplianceReport) -> bytes:
+    """Every organization owing something, one by one: per month (and for the year's items) the items due met
+    out of those due, and the totals — the numbers behind the heat map page. Each item is in the API
+    (/api/v1/compliance) and in an organization's ledger."""
+    output = io.BytesIO()
+    book = xlsxwriter.Workbook(output, {"in_memory": True, "constant_memory": True})
+    book.set_properties({"title": _("组织生活落实情况"), "company": report.root.name})
+    fmt = _formats(book)
+    note = _("范围：%(org)s及其下级组织　年度：%(year)d　截至 %(day)s") % {
+        "org": report.root.name,
+        "year": report.year,
+        "day": f"{min(report.today, dt.date(report.year, 12, 31)):%Y-%m-%d}",
+    }
+    owing = report.with_requirements
+
+    sheet = book.add_worksheet(_("按组织"))
+    labels = column_labels(report.year)
+    heads = [_("组织"), _("类别"), *labels, _("应开"), _("已开"), _("未开"), _("进行中"), _("落实率")]
+    _title(
+        sheet,
+        fmt,
+        len(heads),
+        _("%(org)s组织生活落实情况（%(year)d年）") % {"org": report.root.name, "year": report.year},
+        note + _("　每格为当月到期事项的 已落实/应落实"),
+    )
+    sheet.write_row(2, 0, heads, fmt["head"])
+    sheet.set_column(0, 0, 24)
+    sheet.set_column(1, 1, 8)
+    sheet.set_column(2, 2 + YEAR_COLUMN, 7)
+    sheet.set_column(3 + YEAR_COLUMN, 7 + YEAR_COLUMN, 8)
+    _page(sheet, 3, len(heads))
+    for offset, org in enumerate(owing):
+        row = 3 + offset
+        sheet.write(row, 0, "　" * max(0, org.depth - report.root.depth) + org.name, fmt["cell"])
+        sheet.write(row, 1, org.kind_label, fmt["cell"])
+        cells = [Cell() for _column in range(YEAR_COLUMN + 1)]
+        for status in org.statuses:
+            cells[column_of(status)].add(status)
+        for column, cell in enumerate(cells):
+            if cell.state == "none":
+                sheet.write(row, 2 + column, "", fmt["none"])
+            else:
+                sheet.write(row, 2 + column, f"{cell.met}/{cell.due}", fmt[_CELL_FORMATS[cell.state]])
+        first = 3 + YEAR_COLUMN
+        sheet.write_number(row, first, org.counted, fmt["center"])
+        sheet.write_number(row, first + 1, org.met, fmt["center"])
+        sheet.write_number(row, first + 2, org.missed, fmt["center"])
+        sheet.write_number(row, first + 3, org.open, fmt["center"])
+        if org.rate is None:
+            sheet.write(row, first + 4, "—", fmt["none"])
+        else:
+            sheet.write_number(row, first + 4, float(org.rate), fmt["pct"])
+
+    book.close()
+    return output.getvalue()
+
+
+_CELL_FORMATS = {"met": "met", "missed": "missed", "open": "open"}

@@ -7,10 +7,10 @@
 
 import datetime as dt
 import functools
-from collections import Counter
 from dataclasses import dataclass, field
 from fractions import Fraction
 
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from dangjian.core import periods
@@ -247,15 +247,31 @@ class OrgFacts:
 
 def requirements(facts: OrgFacts, lecture_period: str = periods.QUARTER) -> list[Requirement]:
     """The meetings this organization has to hold, and how often. Not required → not listed, never flagged."""
-    if not facts.is_grassroots:
-        return []
-    kind = facts.kind
+    return list(
+        _requirements(
+            facts.kind,
+            facts.is_grassroots,
+            facts.has_committee,
+            facts.members > 0,
+            lecture_period,
+            translation.get_language(),
+        )
+    )
+
+
+@functools.lru_cache(maxsize=512)
+def _requirements(
+    kind: str, is_grassroots: bool, has_committee: bool, has_members: bool, lecture_period: str, _language
+) -> tuple[Requirement, ...]:
+    # Cached per language too: the sources are translated strings.
+    if not is_grassroots:
+        return ()
     found: list[Requirement] = []
     if kind == "branch":
-        if facts.members == 0:
-            return []
+        if not has_members:
+            return ()
         found.append(Requirement(ASSEMBLY, periods.QUARTER, _("支部条例第十一条：党员大会一般每季度召开1次")))
-        if facts.has_committee:
+        if has_committee:
             found.append(Requirement(COMMITTEE, periods.MONTH, _("支部条例第十二条：支委会一般每月召开1次")))
         found.append(Requirement(LECTURE, lecture_period, _("支部条例第十五条及本地规定：按期上党课")))
         found.append(
@@ -265,7 +281,7 @@ def requirements(facts: OrgFacts, lecture_period: str = periods.QUARTER) -> list
         found.append(Requirement(APPRAISAL, periods.YEAR, _("支部条例第十九条：民主评议党员一般每年1次")))
         found.append(Requirement(TALK, periods.YEAR, _("支部条例第十八条：谈心谈话每年至少1次")))
     elif kind == "general_branch":
-        if facts.has_committee:
+        if has_committee:
             found.append(
                 Requirement(COMMITTEE, periods.MONTH, _("支部条例第十二条：总支委员会一般每月召开1次"))
             )
@@ -273,10 +289,10 @@ def requirements(facts: OrgFacts, lecture_period: str = periods.QUARTER) -> list
     elif kind in ("committee", "working_committee"):
         found.append(Requirement(LECTURE, periods.YEAR, _("支部条例第十五条：党委书记每年至少讲1次党课")))
     elif kind == "group":
-        if facts.members == 0:
-            return []
+        if not has_members:
+            return ()
         found.append(Requirement(GROUP, periods.MONTH, _("支部条例第十三条：党小组会一般每月召开1次")))
-    return found
+    return tuple(found)
 
 
 MET = "met"  # held at least what was required
@@ -328,6 +344,15 @@ def _periods(year: int, kind: str) -> tuple[periods.Period, ...]:
     return tuple(periods.periods_of_year(year, kind))
 
 
+def _period_start(day: dt.date, kind: str) -> dt.date:
+    """First day of the month, quarter or year holding `day` (periods.period_of(day, kind).start, faster)."""
+    if kind == periods.MONTH:
+        return dt.date(day.year, day.month, 1)
+    if kind == periods.QUARTER:
+        return dt.date(day.year, (day.month - 1) // 3 * 3 + 1, 1)
+    return dt.date(day.year, 1, 1)
+
+
 def compliance(
     facts: OrgFacts,
     year: int,
@@ -344,13 +369,15 @@ def compliance(
     recorded talk meets the year.
     """
     statuses = []
+    always = facts.established_on is None and facts.dissolved_on is None
     for requirement in requirements(facts, lecture_period):
-        dates = held.get(requirement.meeting_kind, ())
-        by_period = Counter(
-            periods.period_of(day, requirement.period_kind).start for day in dates if day.year == year
-        )
+        by_period: dict[dt.date, int] = {}
+        for day in held.get(requirement.meeting_kind, ()):
+            if day.year == year:
+                start = _period_start(day, requirement.period_kind)
+                by_period[start] = by_period.get(start, 0) + 1
         for period in _periods(year, requirement.period_kind):
-            if period.start > today or not applies_in(facts, period):
+            if period.start > today or not (always or applies_in(facts, period)):
                 continue
             required, count = 1, by_period.get(period.start, 0)
             if requirement.meeting_kind == TALK and talk is not None:

@@ -61,15 +61,20 @@ class Flow:
     def at(self, day: dt.date) -> None:
         self.traveller.move_to(dt.datetime(day.year, day.month, day.day, 10, 0, tzinfo=SHANGHAI))
 
-    def actor_for(self, step: int):
-        return self.personas.officer if step in COMMITTEE_STEPS else self.personas.secretary
+    def actor_for(self, step: int, org=None):
+        """The branch secretary for the branch's own steps; the township officer for committee steps and for
+        branches other than 甲村 (the secretary's scope is 甲村 only)."""
+        if step in COMMITTEE_STEPS or (org is not None and org != self.county.village_a1):
+            return self.personas.officer
+        return self.personas.secretary
 
     def new_case(self, *, applied_on: dt.date = TIMETABLE[1], birth=BIRTH, org=None, **extra):
         self.at(max(applied_on, TIMETABLE[1]))
         self._seq += 2
+        org = org or self.county.village_a1
         return services.case_create(
-            actor=self.personas.secretary,
-            org=org or self.county.village_a1,
+            actor=self.actor_for(1, org),
+            org=org,
             person_name=extra.pop("person_name", "张小明"),
             id_number=extra.pop("id_number", id_for(birth, self._seq)),
             applied_on=applied_on,
@@ -89,9 +94,10 @@ class Flow:
             for i, m in enumerate(voters)
         ]
         self.at(on)
+        org = org or self.county.village_a1
         return orglife_services.meeting_create(
-            actor=self.personas.secretary,
-            org=org or self.county.village_a1,
+            actor=self.actor_for(15, org),
+            org=org,
             kind="assembly",
             held_on=on,
             topic="讨论发展党员",
@@ -130,7 +136,7 @@ class Flow:
             details = self.details_for(step, case, on)
         self.at(on)
         return services.step_record(
-            actor=actor or self.actor_for(step), case=case, step=step, date=on, **details
+            actor=actor or self.actor_for(step, case.org), case=case, step=step, date=on, **details
         )
 
     def to(self, case, last: int):

@@ -36,6 +36,13 @@ NAV_ITEMS: tuple[NavItem, ...] = (
     NavItem("stats:members", gettext_lazy("统计分析"), "bar-chart", TREE_ROLES, "stats:"),
     NavItem("orglife:meeting_list", gettext_lazy("组织生活"), "calendar-check", TREE_ROLES, "orglife:"),
     NavItem(
+        "orglife:compliance:index",
+        gettext_lazy("组织生活合规"),
+        "grid-3x3",
+        TREE_ROLES,
+        "orglife:compliance:",
+    ),
+    NavItem(
         "accounts:users",
         gettext_lazy("用户管理"),
         "people",
@@ -58,6 +65,7 @@ NAV_ITEMS: tuple[NavItem, ...] = (
         "member_import:",
     ),
     NavItem("selfservice:record", gettext_lazy("我的档案"), "person-vcard", frozenset({"member"})),
+    NavItem("orglife:compliance:my_hours", gettext_lazy("我的学时"), "mortarboard", frozenset({"member"})),
     NavItem(
         "selfservice:my_corrections:list",
         gettext_lazy("信息更正"),

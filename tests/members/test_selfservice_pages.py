@@ -331,6 +331,7 @@ def _pages(resolver: URLResolver = None, prefix: str = "", namespace: str = ""):
 ALLOWED_TO_MEMBERS = (
     "core:home",
     "notifications:inbox",  # every user's own inbox
+    "orglife:compliance:my_hours",  # a member's own study hours
     "selfservice:record",
     "selfservice:my_",
     "accounts:login",

@@ -101,6 +101,8 @@ class Life:
         meeting with attendance written, who attended how (drawn here, or by `marks` when given)."""
         if self.unit.established_on and day < self.unit.established_on:
             return None
+        if attendees is not None and not any(person.listed_on(day) for person in attendees):
+            return None  # nobody to hold it with (a branch whose only members joined later)
         state = self.state_for(day)
         if state is None:
             return None
@@ -358,7 +360,9 @@ class BranchLife(Life):
         )
         if held and held[1]:
             for (motion, person), tallied in zip(motions, tallies, strict=True):
-                self.vote(held[0], day, motion, tallied, subject=person)
+                # A branch too small to carry it even with everyone there: the vote is not recorded here.
+                if tallied[0].passed:
+                    self.vote(held[0], day, motion, tallied, subject=person)
 
     def lecture(self, day: dt.date) -> None:
         titles = LECTURES + LECTURES_BY_DOMAIN.get(self.domain, [])

@@ -78,6 +78,10 @@ class Seeder:
                 seen.add(member_id)
                 members.append(person)
         host = names.get("secretary") or names.get("deputy_secretary") or next(iter(names.values()), "")
+        if not host and people:
+            host = min(
+                people.values(), key=lambda p: (p.joined_on, p.id)
+            ).name  # no team: the eldest in the Party
         recorder = names.get("organization") or names.get("publicity") or ""
         if recorder == host:
             recorder = ""

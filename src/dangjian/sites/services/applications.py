@@ -82,7 +82,7 @@ SITE_FIELDS = [
 
 def _lock(application: Application) -> Application:
     return (
-        Application.objects.select_for_update()
+        Application.objects.select_for_update(of=("self",))
         .select_related("campaign", "org", "catalogue")
         .get(pk=application.pk)
     )

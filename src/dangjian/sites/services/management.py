@@ -125,7 +125,9 @@ def rereview_conclude(*, actor, rereview: ReReview, note: str = "") -> ReReview:
     site = rereview.site
     require_decider(actor, site.application)
     rereview = (
-        ReReview.objects.select_for_update().select_related("campaign", "catalogue").get(pk=rereview.pk)
+        ReReview.objects.select_for_update(of=("self",))
+        .select_related("campaign", "catalogue")
+        .get(pk=rereview.pk)
     )
     if rereview.state != ReReviewState.OPEN:
         raise TransitionNotAllowed(_("复审已经结束"))

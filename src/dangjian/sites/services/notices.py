@@ -120,7 +120,9 @@ def objection_file(*, application: Application, text: str, contact: str = "") ->
     """Anyone (no account) objects to an application under a running public notice. The optional contact is
     stored encrypted and never written to the log."""
     application = (
-        Application.objects.select_for_update().select_related("notice", "org").get(pk=application.pk)
+        Application.objects.select_for_update(of=("self",))
+        .select_related("notice", "org")
+        .get(pk=application.pk)
     )
     notice = application.notice
     day = today()

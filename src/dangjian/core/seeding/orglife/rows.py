@@ -72,7 +72,7 @@ class Writer:
                 kind,
                 state,
                 held_on,
-                values.get("starts_at", ""),
+                values.get("starts_at"),
                 values.get("place", ""),
                 values["topic"][:200],
                 values.get("host", ""),

@@ -84,7 +84,7 @@ def answer_survey(application: Application, personas, *, satisfied: int, dissati
 def walk(campaign, personas, county):
     """walk(state) → an application of 甲村党支部 brought to `state` through the services."""
 
-    def to(state: str, *, org=None, tier: str = "county", reviewer=None) -> Application:
+    def to(state: str, *, org=None, tier: str = "county", reviewer=None, less: float = 0.0) -> Application:
         org = org or county.village_a1
         secretary = personas.secretary if org == county.village_a1 else personas.admin
         application = services.application_create(

@@ -24,6 +24,7 @@ from dangjian.core import periods, tree
 from dangjian.members.models import Member
 from dangjian.orglife import rules as orglife_rules
 from dangjian.orglife.models import Attendance, Meeting, MeetingAttendee, MeetingKind, MeetingState
+from dangjian.orglife.selectors_compliance import compliance_of_subtree
 from dangjian.orgs import selectors as org_selectors
 from dangjian.orgs.models import LeadershipPosition, Organization, OrgKind
 from dangjian.orgs.rules import TEAM_POSTS
@@ -125,10 +126,6 @@ def _year_range(year: int, today: dt.date) -> tuple[dt.date, dt.date]:
 def orglife_compliance(context: MetricContext) -> MetricResult:
     """Share of the meetings owed in the year (so far) that were held, over the organization's subtree."""
     # 方案一 二(三)1: 三会一课 at their frequencies (RULES.md section B); computed by orglife's compliance.
-    try:
-        from dangjian.orglife.selectors_compliance import compliance_of_subtree
-    except ImportError:  # organizational-life compliance not installed
-        return MetricResult(None, False, _("组织生活按期开展情况尚不能计算"))
     report = compliance_of_subtree(context.org, context.year, context.today)
     rate = report.rate
     if rate is None:

@@ -112,7 +112,7 @@ def test_the_warning_says_what_was_owed_and_why(county, personas):
     assert found.level == "warning" and found.category == "meeting"
     assert found.title == "甲村党支部：2026年第1季度党员大会未按规定完成"
     assert "应开 1 次，实开 0 次" in found.body and "支部条例第十一条" in found.body
-    assert found.url == f"/orgs/{county.village_a1.pk}/"
+    assert found.url == f"/orglife/compliance/checklist/?org={county.village_a1.pk}&year=2026"
     assert found.org == county.village_a1.pk
 
 
@@ -211,3 +211,15 @@ def test_period_names_read_as_chinese_dates():
     assert reminders.period_name(periods.parse("2026-03")) == "2026年3月"
     assert reminders.period_name(periods.parse("2026-Q4")) == "2026年第4季度"
     assert reminders.period_name(periods.parse("2026")) == "2026年"
+
+
+def test_the_link_opens_the_organizations_checklist_for_each_recipient(county, personas, client_for):
+    url = next(
+        r.url
+        for r in reminders.collect(dt.date(2026, 4, 1))
+        if r.dedup_key == key(county.village_a1, "assembly", "2026-Q1", "warning")
+    )
+    for name in ("secretary", "officer"):
+        response = client_for(name).get(url)
+        assert response.status_code == 200, name
+        assert "甲村党支部" in response.content.decode()

@@ -16,9 +16,10 @@ queries per year, then the pure `rules.compliance`), for this year and the last.
 
 import datetime as dt
 from collections.abc import Iterator
+from urllib.parse import urlencode
 
 from django.conf import settings
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 
 from dangjian.core import periods
@@ -76,8 +77,13 @@ def _kind_name(kind: str) -> str:
         return kind
 
 
-def org_url(org_id: int) -> str:
-    return reverse("orgs:detail", args=[org_id])
+def checklist_url(org_id: int, year: int) -> str:
+    """The organization's own checklist of the year (组织生活合规), where the gap shows and can be recorded."""
+    try:
+        base = reverse("orglife:compliance:checklist")
+    except NoReverseMatch:  # pragma: no cover - the compliance pages are part of the app
+        return reverse("orgs:detail", args=[org_id])
+    return f"{base}?{urlencode({'org': org_id, 'year': year})}"
 
 
 def _message(org_name: str, status: rules.PeriodStatus, level: str, today: dt.date) -> tuple[str, str]:
@@ -149,7 +155,7 @@ def collect(today: dt.date) -> Iterator[Reminder]:
                 continue
             title, body = _message(org.name, status, level, today)
             key = f"meeting:{org.org_id}:{status.meeting_kind}:{status.period.label}:{level}"
-            url = org_url(owner_id)
+            url = checklist_url(owner_id, status.period.start.year)
             for user in people:
                 yield Reminder(
                     recipient=user,

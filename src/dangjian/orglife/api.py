@@ -145,7 +145,7 @@ class VoteIn(Schema):
     abstain: int = Field(0, ge=0)
     written_yes: int = Field(0, ge=0, description="未到会有表决权党员的书面赞成意见（党员大会）")
     written_no: int = Field(0, ge=0)
-    excluded: int = Field(0, ge=0, description="经上级同意不计入应到会的人数（RULES.md 第30条）")
+    excluded: int = Field(0, ge=0, description="经上级党组织同意不计入应到会的人数（中组部有关规定）")
     rule: str | None = Field(
         None, description="assembly（默认，党员大会）· election（选举）· committee（支委会）"
     )

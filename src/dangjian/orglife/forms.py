@@ -105,7 +105,7 @@ class StartForm(forms.Form):
         label=_("登记"),
         choices=[(MeetingState.HELD, _("已召开的会议")), (MeetingState.PLANNED, _("计划召开的会议"))],
         initial=MeetingState.HELD,
-        widget=forms.RadioSelect,
+        widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
     )
 
     def __init__(self, data=None, *, org_choices=(), initial=None):
@@ -161,7 +161,7 @@ class MeetingForm(ServiceForm):
         label=_("“4+X”中的“4”项"),
         required=False,
         choices=[(code, label) for code, label in rules.THEMED_DAY_ITEMS.items()],
-        widget=forms.CheckboxSelectMultiple,
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
         help_text=_("集中学习、过组织生活、开展民主议事、志愿服务；未勾选的项目会在会议页面提示"),
     )
     themed_extra = text(_("X 项内容"), 200, help_text=_("本地特色内容，如“清理河道”“走访困难党员”"))
@@ -175,7 +175,7 @@ class MeetingForm(ServiceForm):
         label=_("谈话参加人"),
         required=False,
         coerce=int,
-        widget=forms.CheckboxSelectMultiple,
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
         help_text=_("谈心谈话至少两人：勾选谈话双方（一轮谈话可勾选多人）"),
     )
     minutes = text(_("会议记录"), 20000, rows=8)
@@ -250,7 +250,9 @@ class VoteForm(ServiceForm):
     written_no = count_field(_("书面反对"))
     excluded = count_field(
         _("不计入应到会人数"),
-        help_text=_("经上级党组织同意不计入应到会的人数，如出国半年以上、长期卧床（RULES.md 第30条）"),
+        help_text=_(
+            "经上级党组织同意、党员大会通过，不计入应到会的人数，如自费出国半年以上、长期卧床（中组部有关规定）"
+        ),
     )
 
     def __init__(self, data=None, *, meeting_kind: str, initial=None):

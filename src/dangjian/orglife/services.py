@@ -277,7 +277,7 @@ def _check(
     elif hours < 0 or hours > MAX_HOURS:
         errors.add("hours", _("学时应在 0 到 %(max)s 之间") % {"max": MAX_HOURS})
     elif hours and kind not in LECTURE_KINDS:
-        errors.add("hours", _("只有党课和集中培训计入学时（RULES.md 第105条）"))
+        errors.add("hours", _("只有党课和集中培训计入学时"))
     if v.get("lecturer") and kind not in LECTURE_KINDS:
         errors.add("lecturer", _("只有党课和集中培训填写授课人"))
     items = v.get("themed_items") or []

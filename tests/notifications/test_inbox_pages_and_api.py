@@ -284,3 +284,12 @@ def test_read_all_through_the_api_touches_only_ones_own(client, api_for, inboxes
     assert response.status_code == 200 and response.json() == {"updated": 2, "unread": 0}
     assert unread.count() == 2 * (len(USERS) - 1)
     assert not unread.filter(recipient__username=inboxes[role][0].recipient.username).exists()
+
+
+def test_the_maintenance_back_door_lists_messages_and_deliveries_read_only(client, inboxes):
+    from dangjian.accounts.models import User
+
+    client.force_login(User.objects.create_superuser("maint", password="x" * 12))
+    for name in ("notification", "delivery"):
+        assert client.get(f"/django-admin/notifications/{name}/").status_code == 200
+        assert client.get(f"/django-admin/notifications/{name}/add/").status_code == 403

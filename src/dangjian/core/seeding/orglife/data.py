@@ -7,12 +7,11 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from itertools import groupby
 
-from dangjian.members.models import GONE_STATUSES, Member
+from dangjian.members.models import Member
 from dangjian.orglife import rules
 
 from ..county import Unit
 
-GONE = frozenset(GONE_STATUSES)
 LISTED_STATUSES = frozenset({"active", "mobile", "lost_contact"})  # 停止党籍 members are not called
 
 

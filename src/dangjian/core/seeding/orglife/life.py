@@ -42,10 +42,6 @@ def day_in(year: int, month: int, day: int) -> dt.date:
     return dt.date(year, month, max(1, min(day, 28)))
 
 
-def _quarter_months(quarter: int) -> list[int]:
-    return [3 * quarter - 2, 3 * quarter - 1, 3 * quarter]
-
-
 class Life:
     """Writes the meetings of the organizations of one branch (itself and its 党小组), or of an upper unit."""
 
@@ -214,7 +210,7 @@ class BranchLife(Life):
     def __init__(self, seeder, unit, people, team, groups: list[tuple[Unit, str]]):
         super().__init__(seeder, unit, people, team)
         self.groups = groups
-        self.has_committee = len(team.people) >= 3 if team.people else False
+        self.has_committee = len(team.people) >= 3  # a 支委会 in place (orglife.rules.OrgFacts)
         self.fixed = self.rng.choice([1, 5, 8, 10, 15, 18, 20, 25, 28])  # the branch's 主题党日 each month
         self.admissions = defaultdict(list)  # day → probationary members admitted that day
         self.conversions = defaultdict(list)
@@ -245,8 +241,9 @@ class BranchLife(Life):
             if dt.date(year, 3 * quarter - 2, 1) > self.s.horizon:
                 break
             first = 3 * quarter - 2
-            if h.holds(rules.ASSEMBLY, quarter, rng.choice(_quarter_months(quarter))):
-                self.assembly(day_in(year, first + rng.randint(0, 2), rng.randint(3, 27)), quarter)
+            assembly_month = first + rng.randint(0, 2)
+            if h.holds(rules.ASSEMBLY, quarter, assembly_month):
+                self.assembly(day_in(year, assembly_month, rng.randint(3, 27)), quarter)
             lecture_month = first + rng.randint(0, 2)
             if h.holds(rules.LECTURE, quarter, lecture_month):
                 same_day = rng.random() < 0.5
@@ -267,9 +264,8 @@ class BranchLife(Life):
         extra = self.pick(extras) if self.rng.random() < 0.8 else ""
         title = THEMED_BY_MONTH[day.month]
         study = self.study()
-        minutes = (
-            f"{self.team.host}主持。集中{study.removeprefix('学习')}；按“4+X”要求过组织生活、开展民主议事"
-            + (f"，会后开展“{extra}”志愿服务。" if "service" in items and extra else "。")
+        minutes = f"{self.team.host}主持。集中{study}；按“4+X”要求过组织生活、开展民主议事" + (
+            f"，会后开展“{extra}”志愿服务。" if "service" in items and extra else "。"
         )
         self.hold(
             rules.THEMED_DAY,
@@ -293,8 +289,8 @@ class BranchLife(Life):
             attendees=self.team.people,
             turnout=0.93,
             topic=f"支委会：{topic}",
-            minutes=f"书记{self.team.secretary or self.team.host}主持，{topic}，与会支委逐一发表意见。",
-            resolutions=f"1. {topic.removeprefix('研究')}事项按会议意见办理；2. 重要事项提交党员大会讨论。",
+            minutes=f"{self.team.host}主持，{topic}，与会支委逐一发表意见。",
+            resolutions="1. 议定事项由支委分工落实；2. 需党员大会决定的事项提请党员大会讨论。",
         )
         if held and held[1] and self.rng.random() < 0.15:
             self.vote(
@@ -311,7 +307,7 @@ class BranchLife(Life):
             attendees=self.people,
             turnout=self.rng.uniform(0.3, 0.5) if thin else None,
             topic=f"党员大会：{topic}",
-            minutes=f"书记{self.team.secretary or self.team.host}主持，{topic}。与会党员进行了讨论。",
+            minutes=f"{self.team.host}主持，{topic}。与会党员进行了讨论。",
             resolutions="1. 同意会议所议事项；2. 支委会负责抓好落实。",
         )
         if held and held[1] and (thin or self.rng.random() < 0.3):
@@ -324,6 +320,7 @@ class BranchLife(Life):
     def admission_meeting(self, day: dt.date) -> None:
         """The 党员大会 that admitted or confirmed members on that day (细则 第21条). They were admitted, so the
         votes passed: the attendance is drawn again (fuller) until the rules say so — never a made-up outcome."""
+        self.habits = self.s.habits[(self.unit.id, day.year)]
         admitted, converted = self.admissions.get(day, []), self.conversions.get(day, [])
         motions = [(f"接收{p.name}同志为中共预备党员", p) for p in admitted]
         motions += [(f"{p.name}同志按期转为中共正式党员", p) for p in converted]
@@ -354,7 +351,7 @@ class BranchLife(Life):
             cancellable=False,
             marks=marks,
             topic=topic,
-            minutes=f"书记{self.team.secretary or self.team.host}主持。入党介绍人介绍情况，支部委员会报告审查情况，"
+            minutes=f"{self.team.host}主持。入党介绍人介绍情况，支部委员会报告审查情况，"
             f"与会党员充分讨论后逐个表决（{names}）。",
             resolutions=f"1. 同意{names}的有关事项，报上级党委审批；2. 做好后续教育考察。",
         )

@@ -11,12 +11,11 @@ from dangjian.orgs.rules import TEAM_POSTS
 
 from ..county import CountyPlan, Unit
 from ..names import NameMaker
-from .data import GONE, LISTED_STATUSES, Habits, Person, Team, keeps_life, people_by_branch, subtree
+from .data import LISTED_STATUSES, Habits, Person, Team, keeps_life, people_by_branch, subtree
 from .life import BranchLife, UpperLife
 from .rows import Writer
 
 PLAN_DAYS = 28  # meetings falling in the next four weeks are shown as planned
-CHUNK = 50_000  # attendance rows written at a time
 
 # Profiles of how an organization keeps its organizational life, with weights (per 100).
 PROFILES = {"model": 76, "patchy": 12, "lax": 6, "dormant": 3, "no_review": 3}
@@ -24,6 +23,9 @@ UPPER_PROFILES = {"model": 80, "patchy": 15, "lax": 5}
 
 
 class Seeder:
+    """Draws every organization's habits, then writes branch by branch (members streamed in branch order, each
+    branch with its 党小组), then the 党委 and 党总支; one random stream, so the same seed gives the same data."""
+
     def __init__(self, *, plan: CountyPlan, rng: random.Random, today: dt.date, detail: bool):
         self.plan, self.rng, self.today, self.detail = plan, rng, today, detail
         self.start = dt.date(today.year - 1, 1, 1)
@@ -65,7 +67,7 @@ class Seeder:
         members: list[Person] = []
         seen: set[int] = set()
         for post, member_id, name, status in posts:
-            if post not in TEAM_POSTS or member_id is None or status in GONE or status not in LISTED_STATUSES:
+            if post not in TEAM_POSTS or member_id is None or status not in LISTED_STATUSES:
                 continue
             if people is not None:
                 person = people.get(member_id)
@@ -78,10 +80,8 @@ class Seeder:
                 seen.add(member_id)
                 members.append(person)
         host = names.get("secretary") or names.get("deputy_secretary") or next(iter(names.values()), "")
-        if not host and people:
-            host = min(
-                people.values(), key=lambda p: (p.joined_on, p.id)
-            ).name  # no team: the eldest in the Party
+        if not host and people:  # no team: the longest-standing member calls the meeting
+            host = min(people.values(), key=lambda p: (p.joined_on, p.id)).name
         recorder = names.get("organization") or names.get("publicity") or ""
         if recorder == host:
             recorder = ""

@@ -7,6 +7,8 @@ import threading
 
 import pytest
 from django.core import mail
+from django.core.mail.backends import locmem
+from django.core.mail.backends.base import BaseEmailBackend
 from django.db import IntegrityError, close_old_connections, transaction
 from django.utils import timezone
 
@@ -47,12 +49,17 @@ class RecordingSms:
         RecordingSms.calls.append((phone, text))
 
 
-class BrokenEmailBackend:
-    def __init__(self, *args, **kwargs):
-        pass
-
+class BrokenEmailBackend(BaseEmailBackend):
     def send_messages(self, messages):
         raise OSError("SMTP 连接被拒绝")
+
+
+class CountingEmailBackend(locmem.EmailBackend):
+    opened = 0
+
+    def open(self):
+        CountingEmailBackend.opened += 1
+        return True
 
 
 @pytest.fixture
@@ -141,6 +148,13 @@ def test_one_email_per_recipient_lists_every_new_entry_warnings_first(emailed):
     assert "您有 2 条新的消息提醒" in by_address["zhibu@example.org"].subject
     assert body.index("【预警】预警乙") < body.index("【提醒】提醒甲")
     assert Delivery.objects.filter(state="sent", channel="email").count() == 3
+
+
+def test_one_connection_to_the_mail_server_serves_the_whole_run(emailed, settings):
+    settings.EMAIL_BACKEND = "tests.notifications.test_delivery.CountingEmailBackend"
+    CountingEmailBackend.opened = 0
+    deliver([reminder(emailed.secretary), reminder(emailed.officer)])
+    assert len(mail.outbox) == 2 and CountingEmailBackend.opened == 1
 
 
 def test_sms_goes_to_accounts_linked_to_a_member_with_a_phone(personas, recording_sms):

@@ -9,7 +9,7 @@ import logging
 from typing import Protocol
 
 from django.conf import settings
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage, get_connection
 from django.utils.module_loading import import_string
 
 from dangjian.core.crypto import mask_phone
@@ -34,6 +34,32 @@ def sms_backend() -> SmsBackend:
     return import_string(settings.SMS_BACKEND)()
 
 
-def send_email(address: str, subject: str, text: str) -> None:
-    """One plain-text e-mail through the configured backend; raises on failure."""
-    send_mail(subject, text, settings.DEFAULT_FROM_EMAIL, [address], fail_silently=False)
+def send_email(address: str, subject: str, text: str, connection=None) -> None:
+    """One plain-text e-mail through the configured backend (or an open `connection`); raises on failure."""
+    message = EmailMessage(subject, text, settings.DEFAULT_FROM_EMAIL, [address], connection=connection)
+    message.send(fail_silently=False)
+
+
+class MailConnection:
+    """One connection to the mail server for a whole run, opened when first needed and reopened after an error."""
+
+    def __init__(self):
+        self._connection = None
+
+    def send(self, address: str, subject: str, text: str) -> None:
+        if self._connection is None:
+            self._connection = get_connection(fail_silently=False)
+            self._connection.open()
+        try:
+            send_email(address, subject, text, connection=self._connection)
+        except Exception:
+            self.close()
+            raise
+
+    def close(self) -> None:
+        if self._connection is not None:
+            try:
+                self._connection.close()
+            except Exception:  # a broken connection may fail to close; the next send opens a new one
+                logger.debug("closing the mail connection failed", exc_info=True)
+            self._connection = None

@@ -268,34 +268,43 @@ def _send_claimed(claim: str, report: DeliveryReport) -> None:
         groups[(row.notification.recipient_id, row.channel)].append(row)
     contacts = _contacts(user_id for user_id, _channel in groups)
     sms = None
-    for (user_id, channel), group in groups.items():
-        items = sorted((d.notification for d in group), key=lambda n: (_LEVEL_ORDER[n.level], n.pk))
-        person = contacts.get(user_id)
-        error = ""
-        try:
-            if person is None or not person["is_active"]:
-                raise RuntimeError(_("账号已停用"))
-            if channel == Channel.EMAIL:
-                if not person["email"]:
-                    raise RuntimeError(_("账号没有电子邮箱"))
-                channels.send_email(person["email"], *_email_text(person, items))
-            else:
-                if not person["phone"]:
-                    raise RuntimeError(_("没有手机号码"))
-                sms = sms or channels.sms_backend()
-                sms.send(person["phone"], _sms_text(items))
-        except Exception as exc:  # any failure of a channel is recorded and retried, never lost
-            error = f"{type(exc).__name__}: {exc}"[:300]
-            logger.warning("%s delivery to user %s failed: %s", channel, user_id, error)
-        Delivery.objects.filter(pk__in=[d.pk for d in group], claim=claim).update(
-            state=DeliveryState.FAILED if error else DeliveryState.SENT,
-            error=error,
-            at=timezone.now(),
-            attempts=F("attempts") + 1,
-            claim="",
-            claimed_at=None,
-        )
-        (report.failed if error else report.sent)[channel] += 1
+    mailer = channels.MailConnection()
+    try:
+        for (user_id, channel), group in groups.items():
+            sms = _send_group(claim, report, contacts.get(user_id), user_id, channel, group, mailer, sms)
+    finally:
+        mailer.close()
+
+
+def _send_group(claim, report, person, user_id, channel, group, mailer, sms):
+    """Send one recipient's messages through one channel and record the outcome; the SMS backend in use."""
+    items = sorted((d.notification for d in group), key=lambda n: (_LEVEL_ORDER[n.level], n.pk))
+    error = ""
+    try:
+        if person is None or not person["is_active"]:
+            raise RuntimeError(_("账号已停用"))
+        if channel == Channel.EMAIL:
+            if not person["email"]:
+                raise RuntimeError(_("账号没有电子邮箱"))
+            mailer.send(person["email"], *_email_text(person, items))
+        else:
+            if not person["phone"]:
+                raise RuntimeError(_("没有手机号码"))
+            sms = sms or channels.sms_backend()
+            sms.send(person["phone"], _sms_text(items))
+    except Exception as exc:  # any failure of a channel is recorded and retried, never lost
+        error = f"{type(exc).__name__}: {exc}"[:300]
+        logger.warning("%s delivery to user %s failed: %s", channel, user_id, error)
+    Delivery.objects.filter(pk__in=[d.pk for d in group], claim=claim).update(
+        state=DeliveryState.FAILED if error else DeliveryState.SENT,
+        error=error,
+        at=timezone.now(),
+        attempts=F("attempts") + 1,
+        claim="",
+        claimed_at=None,
+    )
+    (report.failed if error else report.sent)[channel] += 1
+    return sms
 
 
 def deliveries_retry(*, max_attempts: int = MAX_ATTEMPTS) -> DeliveryReport:

@@ -267,16 +267,13 @@ def _compute(org_rows: list[dict], where: _Where, year: int, today: dt.date) -> 
         held[row["org_id"]][row["kind"]].extend([dt.date(year, row["month"], 1)] * row["n"])
 
     # 谈心谈话: the branch's talkable members present at any held talk of the year (wherever it was recorded).
+    # The talks are picked first (a subquery), so the database reads only their attendance rows.
+    talks = Meeting.objects.filter(
+        kind=MeetingKind.TALK, state=MeetingState.HELD, held_on__gte=start, held_on__lte=end
+    ).values("id")
     talked_rows = (
         MeetingAttendee.objects.filter(where.members("member__"))
-        .filter(
-            attendance=Attendance.PRESENT,
-            meeting__state=MeetingState.HELD,
-            meeting__kind=MeetingKind.TALK,
-            meeting__held_on__gte=start,
-            meeting__held_on__lte=end,
-            member__status__in=TALKABLE_STATUSES,
-        )
+        .filter(meeting__in=talks, attendance=Attendance.PRESENT, member__status__in=TALKABLE_STATUSES)
         .values("member__org_id")
         .annotate(n=Count("member_id", distinct=True))
         .order_by()

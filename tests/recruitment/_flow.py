@@ -62,9 +62,12 @@ class Flow:
         self.traveller.move_to(dt.datetime(day.year, day.month, day.day, 10, 0, tzinfo=SHANGHAI))
 
     def actor_for(self, step: int, org=None):
-        """The branch secretary for the branch's own steps; the township officer for committee steps and for
-        branches other than 甲村 (the secretary's scope is 甲村 only)."""
-        if step in COMMITTEE_STEPS or (org is not None and org != self.county.village_a1):
+        """The branch secretary for 甲村's own steps; the township officer for committee steps and the other
+        branches of township A; the county admin elsewhere."""
+        org = org or self.county.village_a1
+        if not org.path.startswith(self.county.town_a.path):
+            return self.personas.admin
+        if step in COMMITTEE_STEPS or org != self.county.village_a1:
             return self.personas.officer
         return self.personas.secretary
 

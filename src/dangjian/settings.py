@@ -277,6 +277,7 @@ DANGJIAN_IMPORT = {
 DANGJIAN_REMINDER_SOURCES = [
     "dangjian.orglife.reminders.collect",  # meetings due / missed, 组织生活会 and 民主评议 by 1 December
     "dangjian.orgs.reminders.collect",  # leadership terms due / expired / overdue
+    "dangjian.recruitment.reminders.collect",  # member development: talks, reviews, approvals, conversions
 ]
 # E-mail by SMTP once EMAIL_HOST is set; until then messages are only written to the console (nothing leaves).
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "")

@@ -35,6 +35,7 @@ NAV_ITEMS: tuple[NavItem, ...] = (
     NavItem("members:roster", gettext_lazy("党员管理"), "people", TREE_ROLES, "members:"),
     NavItem("stats:members", gettext_lazy("统计分析"), "bar-chart", TREE_ROLES, "stats:"),
     NavItem("orglife:meeting_list", gettext_lazy("组织生活"), "calendar-check", TREE_ROLES, "orglife:"),
+    NavItem("recruitment:case_list", gettext_lazy("发展党员"), "person-plus", TREE_ROLES, "recruitment:"),
     NavItem(
         "orglife:compliance:index",
         gettext_lazy("组织生活合规"),

@@ -36,6 +36,7 @@ NAV_ITEMS: tuple[NavItem, ...] = (
     NavItem("stats:members", gettext_lazy("统计分析"), "bar-chart", TREE_ROLES, "stats:"),
     NavItem("orglife:meeting_list", gettext_lazy("组织生活"), "calendar-check", TREE_ROLES, "orglife:"),
     NavItem("recruitment:case_list", gettext_lazy("发展党员"), "person-plus", TREE_ROLES, "recruitment:"),
+    NavItem("sites:overview", gettext_lazy("示范点创建"), "award", TREE_ROLES | {"reviewer"}, "sites:"),
     NavItem(
         "orglife:compliance:index",
         gettext_lazy("组织生活合规"),

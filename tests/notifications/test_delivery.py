@@ -340,3 +340,20 @@ def test_two_workers_at_once_deliver_each_reminder_once(audit_cleanup, county, p
     assert Delivery.objects.filter(channel="email").count() == 20
     assert len(mail.outbox) == sum(1 for r in reports if r.created)
     assert sum(len(m.body.split("【提醒】")) - 1 for m in mail.outbox) == 20
+
+
+def test_outcomes_are_recorded_in_batches_and_all_of_them_are_kept(personas, monkeypatch, settings):
+    monkeypatch.setattr(services._Sender, "RECORD_EVERY", 2)
+    settings.SMS_BACKEND = "tests.notifications.test_delivery.BrokenSms"
+    for name in ("secretary", "officer", "member"):
+        user = getattr(personas, name)
+        user.email = f"{user.username}@example.org"
+        user.save()
+    report = deliver([reminder(getattr(personas, n)) for n in ("secretary", "officer", "member")])
+    assert report.sent["email"] == 3 and report.failed["sms"] == 1
+    assert dict(Delivery.objects.values_list("channel", "state").distinct()) == {
+        "email": "sent",
+        "sms": "failed",
+    }
+    assert not Delivery.objects.exclude(claim="").exists()
+    assert set(Delivery.objects.values_list("attempts", flat=True)) == {1}

@@ -267,44 +267,68 @@ def _send_claimed(claim: str, report: DeliveryReport) -> None:
     for row in rows:
         groups[(row.notification.recipient_id, row.channel)].append(row)
     contacts = _contacts(user_id for user_id, _channel in groups)
-    sms = None
-    mailer = channels.MailConnection()
+    sender = _Sender(claim, report)
     try:
         for (user_id, channel), group in groups.items():
-            sms = _send_group(claim, report, contacts.get(user_id), user_id, channel, group, mailer, sms)
+            sender.send(contacts.get(user_id), user_id, channel, group)
     finally:
-        mailer.close()
+        sender.close()
 
 
-def _send_group(claim, report, person, user_id, channel, group, mailer, sms):
-    """Send one recipient's messages through one channel and record the outcome; the SMS backend in use."""
-    items = sorted((d.notification for d in group), key=lambda n: (_LEVEL_ORDER[n.level], n.pk))
-    error = ""
-    try:
-        if person is None or not person["is_active"]:
-            raise RuntimeError(_("账号已停用"))
-        if channel == Channel.EMAIL:
-            if not person["email"]:
-                raise RuntimeError(_("账号没有电子邮箱"))
-            mailer.send(person["email"], *_email_text(person, items))
-        else:
-            if not person["phone"]:
-                raise RuntimeError(_("没有手机号码"))
-            sms = sms or channels.sms_backend()
-            sms.send(person["phone"], _sms_text(items))
-    except Exception as exc:  # any failure of a channel is recorded and retried, never lost
-        error = f"{type(exc).__name__}: {exc}"[:300]
-        logger.warning("%s delivery to user %s failed: %s", channel, user_id, error)
-    Delivery.objects.filter(pk__in=[d.pk for d in group], claim=claim).update(
-        state=DeliveryState.FAILED if error else DeliveryState.SENT,
-        error=error,
-        at=timezone.now(),
-        attempts=F("attempts") + 1,
-        claim="",
-        claimed_at=None,
-    )
-    (report.failed if error else report.sent)[channel] += 1
-    return sms
+class _Sender:
+    """Sends one message per (recipient, channel) and records the outcomes, `RECORD_EVERY` messages at a time in
+    one transaction (a sender that dies in between leaves its claim, and the rows are sent again once stale)."""
+
+    RECORD_EVERY = 50
+
+    def __init__(self, claim: str, report: DeliveryReport):
+        self.claim, self.report = claim, report
+        self.mailer = channels.MailConnection()
+        self.sms = None
+        self.outcomes: dict[tuple[str, str], list[int]] = defaultdict(list)  # (state, error) → delivery ids
+        self.pending = 0
+
+    def send(self, person: dict | None, user_id: int, channel: str, group: list[Delivery]) -> None:
+        items = sorted((d.notification for d in group), key=lambda n: (_LEVEL_ORDER[n.level], n.pk))
+        error = ""
+        try:
+            if person is None or not person["is_active"]:
+                raise RuntimeError(_("账号已停用"))
+            if channel == Channel.EMAIL:
+                if not person["email"]:
+                    raise RuntimeError(_("账号没有电子邮箱"))
+                self.mailer.send(person["email"], *_email_text(person, items))
+            else:
+                if not person["phone"]:
+                    raise RuntimeError(_("没有手机号码"))
+                self.sms = self.sms or channels.sms_backend()
+                self.sms.send(person["phone"], _sms_text(items))
+        except Exception as exc:  # any failure of a channel is recorded and retried, never lost
+            error = f"{type(exc).__name__}: {exc}"[:300]
+            logger.warning("%s delivery to user %s failed: %s", channel, user_id, error)
+        state = DeliveryState.FAILED if error else DeliveryState.SENT
+        self.outcomes[(state, error)].extend(d.pk for d in group)
+        (self.report.failed if error else self.report.sent)[channel] += 1
+        self.pending += 1
+        if self.pending >= self.RECORD_EVERY:
+            self.record()
+
+    def record(self) -> None:
+        now = timezone.now()
+        with transaction.atomic():
+            for (state, error), ids in self.outcomes.items():
+                Delivery.objects.filter(pk__in=ids, claim=self.claim).update(
+                    state=state, error=error, at=now, attempts=F("attempts") + 1, claim="", claimed_at=None
+                )
+        self.outcomes.clear()
+        self.pending = 0
+
+    def close(self) -> None:
+        try:
+            if self.outcomes:
+                self.record()
+        finally:
+            self.mailer.close()
 
 
 def deliveries_retry(*, max_attempts: int = MAX_ATTEMPTS) -> DeliveryReport:

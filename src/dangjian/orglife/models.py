@@ -73,6 +73,9 @@ class Meeting(models.Model):
         indexes = [
             models.Index(fields=["org_path", "held_on"], name="meeting_scope_idx"),
             models.Index(fields=["org", "kind", "held_on"], name="meeting_org_kind_idx"),
+            # Lists and calendars of a large subtree read in date order (selectors._scope).
+            models.Index(fields=["held_on", "id"], name="meeting_date_idx"),
+            models.Index(fields=["held_on"], condition=models.Q(state="planned"), name="meeting_planned_idx"),
         ]
         constraints = [
             models.CheckConstraint(

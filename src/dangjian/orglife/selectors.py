@@ -18,7 +18,9 @@ import calendar
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Count, Q, QuerySet
+from django.db import connection
+from django.db.models import Count, F, Q, QuerySet, Window
+from django.db.models.functions import RowNumber
 from django.http import Http404
 from django.utils.translation import gettext as _
 
@@ -40,6 +42,29 @@ GUEST = "guest"  # a mobile member hosted by this organization
 # --- meetings ------------------------------------------------------------------------------------------------
 
 
+# Meetings beyond which a subtree is read in date order on SQLite (see `_scope`).
+LARGE_SUBTREE = 5_000
+
+
+def _scope(user, root: Organization | None) -> QuerySet[Meeting]:
+    """The meetings of the user's scope, or of `root`'s subtree inside it.
+
+    SQLite cannot estimate how much of the table an org_path range holds and always reads such a range
+    through meeting_scope_idx, then sorts it: for a county that is every meeting. For a large subtree the
+    condition is written as a LIKE (which that index does not serve), so the planner walks the date index
+    (meeting_date_idx) in page order instead — the same trick as the members' roster.
+    """
+    queryset = scoping.scoped(Meeting.objects.all(), user, "org_path")
+    if root is not None:
+        queryset = queryset.filter(tree.within(root.path, "org_path"))
+    path = root.path if root is not None else scoping.scope_path(user)
+    if path is None or connection.vendor != "sqlite":
+        return queryset
+    if not queryset.order_by()[LARGE_SUBTREE : LARGE_SUBTREE + 1].exists():
+        return queryset
+    return Meeting.objects.filter(org_path__startswith=path)
+
+
 def meetings_within(
     *,
     user,
@@ -51,9 +76,7 @@ def meetings_within(
     q: str = "",
 ) -> QuerySet[Meeting]:
     """Meetings of the user's scope (optionally of `root`'s subtree), filtered; newest first."""
-    queryset = scoping.scoped(Meeting.objects.select_related("org"), user, "org_path")
-    if root is not None:
-        queryset = queryset.filter(tree.within(root.path, "org_path"))
+    queryset = _scope(user, root).select_related("org")
     if kind:
         queryset = queryset.filter(kind=kind)
     if state:
@@ -78,21 +101,20 @@ def get_meeting_or_404(user, pk) -> Meeting:
 
 
 def meeting_counts(*, user, root: Organization | None = None, today: dt.date) -> dict[str, int]:
-    """Cards of the list page: this month's held and planned meetings, and plans whose day has passed."""
-    queryset = scoping.scoped(Meeting.objects.all(), user, "org_path")
-    if root is not None:
-        queryset = queryset.filter(tree.within(root.path, "org_path"))
+    """Cards of the list page: held this month, plans ahead and plans whose day has passed.
+
+    Two small queries: this month's held meetings through the date index, plans through the partial index
+    of planned meetings — never a scan of the whole subtree.
+    """
+    queryset = _scope(user, root)
     first = today.replace(day=1)
     last = first.replace(day=calendar.monthrange(today.year, today.month)[1])
-    return queryset.aggregate(
-        held_this_month=Count("id", filter=Q(state=MeetingState.HELD, held_on__gte=first, held_on__lte=last)),
-        planned_ahead=Count("id", filter=Q(state=MeetingState.PLANNED, held_on__gte=today)),
-        planned_overdue=Count("id", filter=Q(state=MeetingState.PLANNED, held_on__lt=today)),
-        held_this_year=Count(
-            "id",
-            filter=Q(state=MeetingState.HELD, held_on__gte=dt.date(today.year, 1, 1), held_on__lte=today),
-        ),
+    held = queryset.filter(state=MeetingState.HELD, held_on__gte=first, held_on__lte=last).count()
+    planned = queryset.filter(state=MeetingState.PLANNED).aggregate(
+        planned_ahead=Count("id", filter=Q(held_on__gte=today)),
+        planned_overdue=Count("id", filter=Q(held_on__lt=today)),
     )
+    return {"held_this_month": held, **planned}
 
 
 def writable_orgs(*, user) -> QuerySet[Organization]:
@@ -311,21 +333,53 @@ class CalendarDay:
     day: dt.date
     in_month: bool
     meetings: list[Meeting]
+    total: int = 0  # all planned and held meetings of the day; only the first few are in `meetings`
+
+    @property
+    def more(self) -> int:
+        return self.total - len(self.meetings)
+
+
+CALENDAR_PER_DAY = 4
 
 
 def calendar_month(
-    *, user, year: int, month: int, root: Organization | None = None, kind: str = "", limit: int = 2000
+    *,
+    user,
+    year: int,
+    month: int,
+    root: Organization | None = None,
+    kind: str = "",
+    per_day: int = CALENDAR_PER_DAY,
 ) -> list[list[CalendarDay]]:
-    """Weeks (Monday first) of the month, each day with the planned and held meetings of the scope."""
+    """Weeks (Monday first) of the month, each day with its first planned and held meetings and their count.
+
+    A county's calendar holds hundreds of meetings a day: each day shows `per_day` of them (planned first,
+    then by time) and says how many more there are, so the page stays small whatever the scope.
+    """
     weeks = calendar.Calendar(firstweekday=0).monthdatescalendar(year, month)
     first, last = weeks[0][0], weeks[-1][-1]
     meetings = meetings_within(user=user, root=root, kind=kind, date_from=first, date_to=last).exclude(
         state=MeetingState.CANCELLED
     )
+    totals = dict(
+        meetings.order_by().values_list("held_on").annotate(n=Count("id")).values_list("held_on", "n")
+    )
+    rank = Window(
+        RowNumber(),
+        partition_by=[F("held_on")],
+        order_by=[F("state").desc(), F("starts_at").asc(nulls_first=True), F("id").asc()],
+    )
+    shown = meetings.annotate(rank=rank).filter(rank__lte=per_day).order_by("held_on", "rank")
     by_day: dict[dt.date, list[Meeting]] = {}
-    for meeting in meetings.order_by("held_on", "starts_at", "id")[:limit]:
+    for meeting in shown:
         by_day.setdefault(meeting.held_on, []).append(meeting)
     return [
-        [CalendarDay(day=day, in_month=day.month == month, meetings=by_day.get(day, [])) for day in week]
+        [
+            CalendarDay(
+                day=day, in_month=day.month == month, meetings=by_day.get(day, []), total=totals.get(day, 0)
+            )
+            for day in week
+        ]
         for week in weeks
     ]

@@ -210,7 +210,7 @@ def meeting_calendar(request):
         "previous_url": "?" + urlencode({**keep, "month": f"{previous_month:%Y-%m}"}),
         "next_url": "?" + urlencode({**keep, "month": f"{next_month:%Y-%m}"}),
         "this_month_url": "?" + urlencode(keep) if keep else "?",
-        "count": sum(len(day.meetings) for week in weeks for day in week if day.in_month),
+        "count": sum(day.total for week in weeks for day in week if day.in_month),
         "can_create": selectors.writable_orgs(user=request.user).exists(),
         "crumbs": [_list_crumb(), (_("日历"), None)],
     }

@@ -377,3 +377,22 @@ def test_conversion_is_refused_for_a_member_who_has_left_meanwhile(flow, persona
     )
     with pytest.raises(TransitionNotAllowed, match="去世"):
         flow.step(case, 24)
+
+
+@pytest.mark.parametrize(
+    ("months", "ends_on"), [(5, None), (6, D(2026, 11, 20)), (12, D(2027, 5, 20)), (13, None)]
+)
+def test_the_extension_voted_is_six_to_twelve_months(flow, months, ends_on):
+    case = flow.to(flow.new_case(), 22)
+    meeting = flow.assembly(TIMETABLE[23])
+    details = {"meeting": meeting, "yes": 9, "outcome": "extend", "extension_months": months}
+    if ok:
+        case = flow.step(case, 23, **details)
+        case = flow.step(case, 24)
+        assert case.probation_ends_on == D(2026, 5, 20).replace(
+            year=2026 + (5 + months) // 12, month=(5 + months - 1) % 12 + 1
+        )
+    else:
+        with pytest.raises(TransitionNotAllowed, match="党章 第7条"):
+            flow.step(case, 23, **details)
+        assert not Vote.objects.filter(meeting=meeting).exists()

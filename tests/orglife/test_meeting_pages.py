@@ -448,3 +448,22 @@ def test_the_detail_page_renders_for_every_kind(client_for, county, personas):
             assert client_for("secretary").get(f"/orglife/{meeting.pk}/?tab={tab}").status_code == 200
     group_meeting = held(personas.secretary, county.group_a1, "group")
     assert client_for("officer").get(f"/orglife/{group_meeting.pk}/").status_code == 200
+
+
+def test_an_organization_beyond_the_picker_limit_can_still_be_chosen_by_link(client_for, county, monkeypatch):
+    from dangjian.orglife import views
+
+    monkeypatch.setattr(views, "ORG_CHOICES_LIMIT", 1)
+    url = f"/orglife/new/?org={county.village_b1.pk}&state=held&kind=assembly"
+    response = client_for("admin").get(url)
+    assert response.status_code == 200 and response.context["org"] == county.village_b1
+    assert client_for("secretary").get(url).status_code == 422  # not theirs: still refused
+
+
+def test_the_calendar_links_to_the_rest_of_a_busy_day(client_for, county, personas):
+    day = days(-1)
+    for index in range(6):
+        held(personas.secretary, county.village_a1, held_on=day, topic=f"会{index}")
+    page = html(client_for("secretary").get(f"/orglife/calendar/?month={day:%Y-%m}"))
+    assert "另有 2 次" in page
+    assert f"date_from={day:%Y-%m-%d}&amp;date_to={day:%Y-%m-%d}" in page

@@ -234,6 +234,12 @@ def meeting_create(request):
     org_choices = _org_choices(request.user)
     if not org_choices:
         raise PermissionDenied(_("您没有可以登记组织生活的党组织"))
+    wanted = request.GET.get("org", "")
+    if wanted.isdigit() and all(pk != int(wanted) for pk, _label in org_choices):
+        # An organization beyond the first ORG_CHOICES_LIMIT (a link from its own page) is offered too.
+        extra = selectors.writable_orgs(user=request.user).filter(pk=int(wanted)).first()
+        if extra is not None:
+            org_choices.append((extra.pk, extra.name))
     today = timezone.localdate()
     start = forms.StartForm(
         request.GET if "kind" in request.GET else None,

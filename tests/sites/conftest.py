@@ -111,7 +111,7 @@ def walk(campaign, personas, county):
         services.review_scores_record(
             actor=reviewer,
             application=application,
-            items=full_marks(application, method=ReviewMethod.ON_SITE),
+            items=full_marks(application, less=less, method=ReviewMethod.ON_SITE),
         )
         application = services.application_evaluate(actor=personas.admin, application=application)
         if state == ApplicationState.EVALUATED:

@@ -129,3 +129,22 @@ def test_the_calendar_puts_plans_first_and_leaves_out_cancelled_meetings(county,
     cell = next(d for week in weeks for d in week if d.day == day)
     assert [m.topic for m in cell.meetings] == ["党课"] and cell.total == 1
     assert all(len(week) == 7 and week[0].day.weekday() == 0 for week in weeks)
+
+
+def test_the_calendar_shows_meetings_before_talks(county, personas):
+    day = days(-1)
+    people = list(county.village_a1.members.order_by("id")[:2])
+    talks = [
+        held(
+            personas.secretary,
+            county.village_a1,
+            "talk",
+            held_on=day,
+            attendees=[{"member": m} for m in people],
+        )
+        for _ in range(4)
+    ]
+    lecture = held(personas.secretary, county.village_a1, "lecture", hours=2, held_on=day)
+    weeks = selectors.calendar_month(user=personas.secretary, year=day.year, month=day.month, per_day=4)
+    cell = next(d for week in weeks for d in week if d.day == day)
+    assert [m.pk for m in cell.meetings] == [lecture.pk] + [t.pk for t in talks[:3]]

@@ -19,7 +19,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.db import connection
-from django.db.models import Count, F, Q, QuerySet, Window
+from django.db.models import Case, Count, F, Q, QuerySet, When, Window
 from django.db.models.functions import RowNumber
 from django.http import Http404
 from django.utils.translation import gettext as _
@@ -355,7 +355,7 @@ def calendar_month(
     """Weeks (Monday first) of the month, each day with its first planned and held meetings and their count.
 
     A county's calendar holds hundreds of meetings a day: each day shows `per_day` of them (planned first,
-    then by time) and says how many more there are, so the page stays small whatever the scope.
+    talks last, then by time) and says how many more there are, so the page stays small whatever the scope.
     """
     weeks = calendar.Calendar(firstweekday=0).monthdatescalendar(year, month)
     first, last = weeks[0][0], weeks[-1][-1]
@@ -368,7 +368,13 @@ def calendar_month(
     rank = Window(
         RowNumber(),
         partition_by=[F("held_on")],
-        order_by=[F("state").desc(), F("starts_at").asc(nulls_first=True), F("id").asc()],
+        # Plans first, then meetings before talks (a county holds dozens of talks a day), then by time.
+        order_by=[
+            F("state").desc(),
+            Case(When(kind=MeetingKind.TALK, then=1), default=0),
+            F("starts_at").asc(nulls_first=True),
+            F("id").asc(),
+        ],
     )
     shown = meetings.annotate(rank=rank).filter(rank__lte=per_day).order_by("held_on", "rank")
     by_day: dict[dt.date, list[Meeting]] = {}

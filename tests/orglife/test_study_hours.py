@@ -213,3 +213,27 @@ def test_the_list_is_ordered_by_organization_then_surname_strokes(personas, coun
     ordered = selectors.study_hours_within(user=personas.officer, root=county.town_a, year=YEAR, today=TODAY)
     orgs = [p.org_id for p in ordered]
     assert orgs == sorted(orgs, key=[county.village_a1.pk, county.village_a2.pk].index)
+
+
+@pytest.mark.parametrize("driven_by", ["members", "sessions"])
+def test_many_or_few_members_give_the_same_hours(personas, county, monkeypatch, driven_by):
+    """The attendance is read from the members when they are few and from the year's sessions when they are
+    many; both ways credit the same hours (a New Year training split, absentees and other kinds left out)."""
+    monkeypatch.setattr(selectors, "MEMBER_DRIVEN_UP_TO", 10_000 if driven_by == "members" else 0)
+    first, second = members_of(county.village_a1)[:2]
+    meeting(county.village_a1, "lecture", dt.date(YEAR, 3, 1), present=[first], absent=[second], hours=3)
+    meeting(
+        county.town_a,
+        "training",
+        dt.date(YEAR - 1, 12, 31),
+        ends_on=dt.date(YEAR, 1, 1),
+        present=[first, second],
+        hours=16,
+    )
+    meeting(county.village_a1, "themed_day", dt.date(YEAR, 4, 1), present=[first, second], hours=4)
+    meeting(
+        county.village_b1, "lecture", dt.date(YEAR, 5, 1), present=members_of(county.village_b1)[:1], hours=2
+    )
+    found = hours_of(personas.officer, county.town_a)
+    assert (found[first.pk].hours, found[second.pk].hours) == (Decimal("11.0"), Decimal("8.0"))
+    assert all(p.hours == 0 for p in found.values() if p.member_id not in (first.pk, second.pk))

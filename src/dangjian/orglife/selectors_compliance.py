@@ -22,7 +22,7 @@ from fractions import Fraction
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import Count, IntegerField, Q, QuerySet, Sum
+from django.db.models import Count, IntegerField, Q, QuerySet
 from django.db.models.functions import Cast, ExtractMonth, Substr
 from django.utils import timezone
 
@@ -546,34 +546,56 @@ def cadre_reference_day(year: int, today: dt.date) -> dt.date:
     return min(today, dt.date(year, 12, 31))
 
 
-def _hours_by_member(member_scope: Q, year: int) -> dict[int, Decimal]:
-    """Hours credited to each member present at held 党课 and training sessions that touch `year`.
+# Above this many members in scope, the attendance rows are read from the year's study sessions rather than
+# from each member's whole attendance history (which, for a county, is most of the table).
+MEMBER_DRIVEN_UP_TO = 3000
 
-    Sessions inside the year are summed by the database; the few that span New Year are shared between the
-    years by days (rules.split_hours_by_year, RULES.md 第108条).
-    """
+
+def _study_sessions(year: int) -> QuerySet[Meeting]:
+    """Held 党课 and training sessions that touch `year` (a training may start in the previous year)."""
     start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
-    attended = MeetingAttendee.objects.filter(member_scope).filter(
-        attendance=Attendance.PRESENT, meeting__state=MeetingState.HELD, meeting__kind__in=STUDY_KINDS
+    return Meeting.objects.filter(state=MeetingState.HELD, kind__in=STUDY_KINDS, held_on__lte=end).filter(
+        Q(held_on__gte=start) | Q(ends_on__gte=start)
     )
-    inside = (
-        attended.filter(meeting__held_on__gte=start, meeting__held_on__lte=end)
-        .filter(Q(meeting__ends_on__isnull=True) | Q(meeting__ends_on__lte=end))
-        .values("member_id")
-        .annotate(hours=Sum("meeting__hours"))
-        .order_by()
-    )
+
+
+def _credit(held_on: dt.date, ends_on: dt.date | None, hours, year: int) -> Decimal:
+    """Hours of one session credited in `year`: all of them, or its share by days when it spans New Year
+    (rules.split_hours_by_year, RULES.md 第108条)."""
+    if ends_on is None or (held_on.year == year and ends_on.year == year):
+        return _decimal(hours)
+    return _decimal(rules.split_hours_by_year(held_on, ends_on, float(hours)).get(year, 0))
+
+
+def _hours_by_member(members: QuerySet[Member], where: _Where, year: int) -> dict[int, Decimal]:
+    """Hours credited to each of `members` present at the year's held 党课 and training sessions.
+
+    For a few members, one query from the members (their index) to their attendance and its sessions; for many,
+    the year's sessions first (with the hours each credits in `year`), then the attendance of those sessions.
+    """
     hours: dict[int, Decimal] = defaultdict(Decimal)
-    for row in inside:
-        hours[row["member_id"]] += _decimal(row["hours"])
-    spanning = (
-        attended.filter(meeting__held_on__lte=end, meeting__ends_on__gte=start)
-        .filter(Q(meeting__held_on__lt=start) | Q(meeting__ends_on__gt=end))
-        .values_list("member_id", "meeting__held_on", "meeting__ends_on", "meeting__hours")
-    )
-    for member_id, held_on, ends_on, meeting_hours in spanning:
-        share = rules.split_hours_by_year(held_on, ends_on, float(meeting_hours)).get(year, 0)
-        hours[member_id] += _decimal(share)
+    present = MeetingAttendee.objects.filter(attendance=Attendance.PRESENT)
+    if members.count() <= MEMBER_DRIVEN_UP_TO:
+        start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
+        rows = (
+            present.filter(member_id__in=members.values("id"))
+            .filter(
+                meeting__state=MeetingState.HELD, meeting__kind__in=STUDY_KINDS, meeting__held_on__lte=end
+            )
+            .filter(Q(meeting__held_on__gte=start) | Q(meeting__ends_on__gte=start))
+            .values_list("member_id", "meeting__held_on", "meeting__ends_on", "meeting__hours")
+        )
+        for member_id, held_on, ends_on, meeting_hours in rows:
+            hours[member_id] += _credit(held_on, ends_on, meeting_hours, year)
+        return hours
+    sessions = _study_sessions(year).order_by()
+    credit = {
+        pk: _credit(held_on, ends_on, meeting_hours, year)
+        for pk, held_on, ends_on, meeting_hours in sessions.values_list("id", "held_on", "ends_on", "hours")
+    }
+    pairs = present.filter(meeting_id__in=sessions.values("id")).filter(where.members("member__"))
+    for member_id, meeting_id in pairs.values_list("member_id", "meeting_id"):
+        hours[member_id] += credit.get(meeting_id, 0)
     return hours
 
 
@@ -596,24 +618,23 @@ def _required(is_cadre: bool) -> int:
 
 
 def _member_hours(members: QuerySet[Member], where: _Where, year: int, today: dt.date) -> list[MemberHours]:
-    hours = _hours_by_member(where.members("member__"), year)
+    hours = _hours_by_member(members, where, year)
     cadres = _cadres(where.members("member__"), cadre_reference_day(year, today))
     rows = members.values_list("id", "name", "org_id", "org__name").order_by("org_path", "name_key", "id")
-    result = []
-    for member_id, name, org_id, org_name in rows:
-        is_cadre = member_id in cadres
-        result.append(
-            MemberHours(
-                member_id=member_id,
-                name=name,
-                org_id=org_id,
-                org_name=org_name,
-                hours=hours.get(member_id, Decimal("0.0")),
-                required=_required(is_cadre),
-                is_cadre=is_cadre,
-            )
+    required = {False: _required(False), True: _required(True)}
+    zero = Decimal("0.0")
+    return [
+        MemberHours(
+            member_id=member_id,
+            name=name,
+            org_id=org_id,
+            org_name=org_name,
+            hours=hours.get(member_id, zero),
+            required=required[member_id in cadres],
+            is_cadre=member_id in cadres,
         )
-    return result
+        for member_id, name, org_id, org_name in rows
+    ]
 
 
 def study_hours_within(

@@ -390,10 +390,19 @@ def compliance(
                 state = MISSED
             else:
                 state = OPEN
-            statuses.append(
-                PeriodStatus(requirement.meeting_kind, period, required, count, state, requirement.source)
-            )
+            key = (requirement.meeting_kind, period, required, count, state, requirement.source)
+            status = _STATUSES.get(key)
+            if status is None:
+                if len(_STATUSES) > 50_000:
+                    _STATUSES.clear()
+                status = _STATUSES[key] = PeriodStatus(*key)
+            statuses.append(status)
     return statuses
+
+
+# PeriodStatus is immutable and most organizations share the same few values, so equal ones are made once
+# (a province has some 75,000 organizations owing ~40 items each).
+_STATUSES: dict[tuple, PeriodStatus] = {}
 
 
 def compliance_rate(statuses: list[PeriodStatus]) -> Fraction | None:

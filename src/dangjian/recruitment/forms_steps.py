@@ -96,8 +96,17 @@ class StepForm(ServiceForm):
             self.fields["date"].required = False
             self.fields["date"].help_text = _("可不填：按所选会议的召开日期登记")
         self.order_fields(["date", *[n for n in self.fields if n not in ("date", "notes")], "notes"])
+        self._ask_in_chinese()
         if preview_url:
             self._wire_previews(preview_url)
+
+    def _ask_in_chinese(self) -> None:
+        """The fields added for the step ask for themselves as ServiceForm's own fields do."""
+        for form_field in self.fields.values():
+            if form_field.required and "请" not in str(form_field.error_messages.get("required", "")):
+                choose = isinstance(form_field, forms.ChoiceField | forms.ModelChoiceField | forms.DateField)
+                message = gettext("请选择%(label)s") if choose else gettext("请填写%(label)s")
+                form_field.error_messages["required"] = message % {"label": form_field.label}
 
     def _wire_previews(self, url: str) -> None:
         """htmx: the vote figures follow the meeting chosen; the notice's last day follows its first."""

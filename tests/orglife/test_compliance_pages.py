@@ -281,3 +281,20 @@ def test_a_member_account_without_a_record_is_told_so(client_for, personas, coun
     personas.member.save(update_fields=["member"])
     response = client_for("member").get("/orglife/compliance/my-hours/")
     assert response.status_code == 200 and "尚未关联" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("role", "compliance", "my_hours"),
+    [
+        ("admin", True, False),
+        ("officer", True, False),
+        ("secretary", True, False),
+        ("member", False, True),
+        ("reviewer", False, False),
+    ],
+)
+def test_the_navigation_offers_each_role_its_entry(client_for, county, role, compliance, my_hours):
+    page = client_for(role).get(reverse("core:home")).content.decode()
+    assert (reverse("orglife:compliance:index") + '"' in page) is compliance
+    assert ("组织生活合规" in page) is compliance
+    assert (reverse("orglife:compliance:my_hours") in page) is my_hours

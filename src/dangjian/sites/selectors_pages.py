@@ -29,6 +29,7 @@ from .models import (
     CampaignState,
     Evidence,
     Objection,
+    ReReviewState,
     ReviewerAssignment,
     ReviewPhoto,
     Site,
@@ -92,17 +93,18 @@ def is_applicant_side(user, application: Application) -> bool:
     return user.role in scoping.TREE_ROLES and scoping.in_scope(user, application.org_path)
 
 
+# The order of the buttons: the way forward first, the ways back or out last.
 ACTIONS = (
     "submit",
     "recommend",
-    "return",
     "evaluate",
     "publicize",
     "designate",
-    "reject",
-    "revoke",
     "recommend_city",
     "commend",
+    "return",
+    "reject",
+    "revoke",
 )
 
 
@@ -122,6 +124,9 @@ def available_actions(user, application: Application, site: Site | None = None) 
             ok = is_recommender(user, application)
         elif action == "publicize":
             ok = is_decider(user, application) and manages_campaign(user, application.campaign)
+        elif action == "revoke":
+            # 方案三: a plaque is removed when the year's re-review finds the site below standard.
+            ok = is_decider(user, application) and site is not None and latest_rereview_failed(site)
         else:
             ok = is_decider(user, application)
         if ok:
@@ -135,6 +140,11 @@ def available_actions(user, application: Application, site: Site | None = None) 
         if site is not None and site.is_active and not site.commended:
             offered.append("commend")
     return [action for action in ACTIONS if action in offered]
+
+
+def latest_rereview_failed(site: Site) -> bool:
+    latest = site.rereviews.exclude(state=ReReviewState.OPEN).order_by("-campaign__year").first()
+    return latest is not None and latest.state == ReReviewState.FAILED
 
 
 def may_generate_codes(user, application: Application) -> bool:

@@ -58,7 +58,11 @@ def campaign_new(request):
     require_admin(request.user)
     today = timezone.localdate()
     year_text = request.POST.get("year") or request.GET.get("year") or ""
-    year = int(year_text) if year_text.isdigit() and 2000 <= int(year_text) <= 2100 else today.year
+    if year_text.isdigit() and 2000 <= int(year_text) <= 2100:
+        year = int(year_text)
+    else:  # this year's campaign, or the next one's when this year's is already open
+        taken = selectors.campaigns_visible(user=request.user).filter(org=request.user.org, year=today.year)
+        year = today.year + 1 if taken.exists() else today.year
     form = CampaignOpenForm(bound(request), year=year)
 
     def open_campaign(data):

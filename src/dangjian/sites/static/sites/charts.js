@@ -28,7 +28,10 @@
       color: ["#c8161d"],
       grid: { left: 8, right: 8, top: 16, bottom: 8, containLabel: true },
       tooltip: { trigger: "axis", axisPointer: { type: "shadow" } },
-      xAxis: { type: "category", data: data.labels, axisTick: { alignWithLabel: true } },
+      xAxis: {
+        type: "category", data: data.labels, axisTick: { alignWithLabel: true },
+        axisLabel: { interval: 0, fontSize: 10, rotate: data.labels.length > 5 ? 30 : 0 }
+      },
       yAxis: { type: "value", minInterval: 1, splitLine: { lineStyle: { color: "#eef0f2" } } },
       series: [{
         type: "bar", data: data.values, barCategoryGap: "8%",

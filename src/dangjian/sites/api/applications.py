@@ -406,8 +406,8 @@ def list_applications(request, filters: Query[ApplicationFilters]):
 
 @router.post("/applications", response={201: ApplicationOut}, summary="新建申报（草稿，含创建计划）")
 def create_application(request, payload: ApplicationIn):
+    scoping.require_tree_role(request.user)  # the role first: a reviewer may not apply (403)
     campaign = selectors.campaign_or_404(user=request.user, pk=payload.campaign_id)
-    scoping.require_tree_role(request.user)
     org = scoping.get_org_or_404(request.user, payload.org_id)
     plan = payload.dict(exclude={"campaign_id", "org_id", "tier"}, exclude_unset=True)
     application = services.application_create(

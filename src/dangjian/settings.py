@@ -259,6 +259,8 @@ DANGJIAN_SITES = {
     "BOTTOM_RANK_SHARE": env_int("SITES_BOTTOM_RANK_SHARE", 0),
     # Plaque numbers read 〈prefix〉〔year〕县级第001号.
     "PLAQUE_PREFIX": os.environ.get("SITES_PLAQUE_PREFIX", "示范点"),
+    # Reminders of plan filing, submission and rectification deadlines start this many days before.
+    "REMINDER_DAYS": env_int("SITES_REMINDER_DAYS", 7),
 }
 # Transfer letter numbers read 〈prefix〉〔year〕第0001号, e.g. 旌组转〔2026〕第0001号 (the county's abbreviation).
 TRANSFER_LETTER_PREFIX = os.environ.get("TRANSFER_LETTER_PREFIX", "组转")
@@ -278,6 +280,7 @@ DANGJIAN_REMINDER_SOURCES = [
     "dangjian.orglife.reminders.collect",  # meetings due / missed, 组织生活会 and 民主评议 by 1 December
     "dangjian.orgs.reminders.collect",  # leadership terms due / expired / overdue
     "dangjian.recruitment.reminders.collect",  # member development: talks, reviews, approvals, conversions
+    "dangjian.sites.reminders.collect",  # demonstration sites: plan filing, submission, rectification deadlines
 ]
 # E-mail by SMTP once EMAIL_HOST is set; until then messages are only written to the console (nothing leaves).
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "")

@@ -413,3 +413,18 @@ DEFAULT_QUOTAS: dict[tuple[str, str], int] = {
     ("organ", "county"): 10,
     ("institution", "county"): 4,
 }
+
+
+# --- reminders -----------------------------------------------------------------------------------------------------
+
+REMINDER, WARNING = "reminder", "warning"
+
+
+def deadline_level(due_on: dt.date, today: dt.date, days_before: int = 7) -> str | None:
+    """Remind in the `days_before` days up to a deadline (the day itself included), warn once it passed."""
+    # 方案一 四(二): 定期分析研判 … 推动示范点创建各项任务落到实处 (deadlines of the campaign and of 整改).
+    if today > due_on:
+        return WARNING
+    if (due_on - today).days < days_before:
+        return REMINDER
+    return None

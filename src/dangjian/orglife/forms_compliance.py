@@ -11,8 +11,12 @@ from dangjian.orgs.models import Domain
 FIRST_YEAR = 2000
 
 
-def year_choices(today: dt.date) -> list[tuple[int, str]]:
-    return [(year, _("%(year)d年") % {"year": year}) for year in range(today.year, today.year - 6, -1)]
+def year_choices(today: dt.date, chosen: int | None = None) -> list[tuple[int, str]]:
+    """This year and the five before it, plus the year chosen if it is another one."""
+    years = list(range(today.year, today.year - 6, -1))
+    if chosen is not None and chosen not in years:
+        years.append(chosen)
+    return [(year, _("%(year)d年") % {"year": year}) for year in years]
 
 
 def parse_year(raw: str | None, today: dt.date) -> int:
@@ -32,10 +36,7 @@ class ComplianceFilterForm(forms.Form):
     def __init__(self, data, *, within_choices: list[tuple[int, str]], year: int, today: dt.date):
         super().__init__(data)
         self.fields["within"].choices = within_choices
-        years = year_choices(today)
-        if all(value != year for value, _label in years):
-            years.append((year, _("%(year)d年") % {"year": year}))
-        self.fields["year"].choices = years
+        self.fields["year"].choices = year_choices(today, year)
 
     def domain_value(self) -> str:
         value = self.data.get("domain", "")

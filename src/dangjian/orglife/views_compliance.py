@@ -22,7 +22,7 @@ from dangjian.orgs.models import Organization, OrgKind
 from . import ledger as ledger_export
 from . import rules
 from . import selectors_compliance as selectors
-from .forms_compliance import ComplianceFilterForm, HoursFilterForm, parse_year
+from .forms_compliance import ComplianceFilterForm, HoursFilterForm, parse_year, year_choices
 from .models import MeetingKind
 
 HEAT_ROWS_LIMIT = 200
@@ -263,9 +263,7 @@ def checklist(request):
         "year": year,
         "today": today,
         "current": current,
-        "years": ComplianceFilterForm({"year": year}, within_choices=[], year=year, today=today)
-        .fields["year"]
-        .choices,
+        "years": year_choices(today, year),
         "sections": sections,
         "missed": missed,
         "grid": _grid(own),
@@ -372,12 +370,7 @@ def my_hours(request):
         "sessions": sessions,
         "year": year,
         "share": share,
-        "years": [
-            y
-            for y, _label in ComplianceFilterForm({}, within_choices=[], year=year, today=today)
-            .fields["year"]
-            .choices
-        ],
+        "years": [value for value, _label in year_choices(today, year)],
         "crumbs": [(title, None)],
     }
     return render(request, "orglife/compliance/my_hours.html", context)

@@ -251,3 +251,56 @@ def test_unknown_steps_are_404(client_for, flow):
     assert client.get(step_url(case, 1)).status_code == 404
     assert client.get(reverse("recruitment:step_record", args=[case.pk, 26])).status_code == 404
     assert client.get(reverse("recruitment:step_preview", args=[case.pk, 2])).status_code == 404
+
+
+def form_data(flow, county, case, step: int, on: dt.date) -> dict:
+    """What a user types into the form of each step, on the standard timetable."""
+    voters = flow.voters()
+    data: dict = {"date": on.isoformat()}
+    if step == 2:
+        data["talker_name"] = "王书记"
+    elif step in (3, 7, 12):
+        data["body"] = "assembly"  # 甲村 has no 支委会
+    elif step in (4, 8, 11, 13, 16, 17, 24):
+        data["decided_by"] = county.town_a.pk
+    if step == 5:
+        data["mentors"] = [m.pk for m in voters[:2]]
+    elif step == 9:
+        data["sponsors"] = [m.pk for m in voters[:2]]
+    elif step in (6, 21):
+        data["notes"] = "表现良好"
+    elif step == 10:
+        data.update(conclusion="政治审查合格", passed="yes")
+    elif step == 11:
+        data["days"] = "3"
+    elif step == 13:
+        data["notice_starts_on"] = on.isoformat()
+    elif step in (15, 23):
+        meeting = flow.assembly(on)
+        data = {"meeting": meeting.pk, "yes": len(flow.voters())}
+        if step == 23:
+            data["outcome"] = "confirm"
+    elif step == 16:
+        data.update(submitted_on="2025-05-23", interviewer_name="组织员李明")
+    elif step == 19:
+        data["party_group"] = county.group_a1.pk
+    return data
+
+
+def test_a_case_goes_the_whole_way_through_the_step_forms(client_for, flow, county):
+    """GIVEN an application WHEN every step 2–25 is entered through its form, by the secretary or, for the
+    committee's steps, the officer THEN the case is archived and the person is a full member."""
+    case = flow.new_case(person_name="全流程")
+    for step in range(2, 26):
+        on = TIMETABLE[step]
+        flow.at(on)
+        data = form_data(flow, county, case, step, on)
+        client = client_for("officer" if step in (13, 16, 17, 18, 24) else "secretary")
+        assert client.get(step_url(case, step)).status_code == 200, step
+        response = client.post(step_url(case, step), data)
+        assert response.status_code == 302, (step, response.content.decode()[-3000:])
+        assert case.steps.filter(step=step, current=True).exists(), step
+    case.refresh_from_db()
+    assert (case.stage, case.converted_on) == ("full", D(2026, 5, 20))
+    assert case.member.category == "full" and case.member.party_group == county.group_a1
+    assert [p.name for p in case.steps.get(step=9).people.all()] == [m.name for m in flow.voters()[:2]]

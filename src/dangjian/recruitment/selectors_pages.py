@@ -199,7 +199,8 @@ def stepper(case: DevelopmentCase, *, user, today: dt.date) -> list[PhaseView]:
                 view.status, view.again = AVAILABLE, bool(records)
             elif records or number == 1:
                 view.status = DONE
-            elif turn:
+            elif turn and all(state.has(n) for n in spec.requires):
+                # its turn has come by the order of the steps, but a rule of time refuses it today
                 view.status, view.refusal = WAITING, refusal
             elif position is None or STAGE_ORDER.get(needed, 0) < position:
                 view.status = SKIPPED

@@ -26,7 +26,7 @@ from dangjian.orgs.rules import add_months
 from . import rules, selectors, selectors_pages, services
 from .conf import rule_config
 from .documents import DOCUMENTS_OF_STEP
-from .forms_steps import MEETING_STEPS, StepChoices, StepForm
+from .forms_steps import MEETING_STEPS, VOTE_FIGURES, StepChoices, StepForm
 from .models import DevelopmentCase
 from .views_common import bound, case_crumbs, submit
 
@@ -171,6 +171,7 @@ def step_record(request, pk, step):
         "refusal": refusal,
         "not_now": not_now,
         "vote_step": step in rules.VOTE_STEPS,
+        "vote_figures": VOTE_FIGURES if step in rules.VOTE_STEPS else (),
         "figures": _figures(case, form) if step in rules.VOTE_STEPS else None,
         "notice_end": _notice_end(form) if step == 13 else None,
         "document": DOCUMENTS_OF_STEP.get(step),

@@ -262,6 +262,14 @@ DANGJIAN_SITES = {
     # Reminders of plan filing, submission and rectification deadlines start this many days before.
     "REMINDER_DAYS": env_int("SITES_REMINDER_DAYS", 7),
 }
+# 党务公开栏 (disclosure): limits of the public pages per visitor and hour (0 switches a limit off). Behind a
+# reverse proxy, let the server see the visitor's address (waitress: trusted_proxy), or all share one limit.
+DANGJIAN_DISCLOSURE = {
+    # Objections one visitor may file against one public notice in an hour.
+    "OBJECTIONS_PER_HOUR": env_int("DISCLOSURE_OBJECTIONS_PER_HOUR", 5),
+    # Wrong or used survey codes one visitor may try in an hour before the survey page refuses them.
+    "SURVEY_TRIES_PER_HOUR": env_int("DISCLOSURE_SURVEY_TRIES_PER_HOUR", 30),
+}
 # Transfer letter numbers read 〈prefix〉〔year〕第0001号, e.g. 旌组转〔2026〕第0001号 (the county's abbreviation).
 TRANSFER_LETTER_PREFIX = os.environ.get("TRANSFER_LETTER_PREFIX", "组转")
 

@@ -5,6 +5,7 @@ and the Word file never disagree."""
 
 import datetime as dt
 import io
+from decimal import Decimal
 from pathlib import Path
 
 from django.utils import timezone
@@ -29,9 +30,10 @@ def chinese_date(value: dt.date | None) -> str:
 
 
 def _number(value) -> str:
+    """A score or an area without trailing zeros (4.0 → 4, 87.50 → 87.5)."""
     if value is None:
         return ""
-    return f"{value.normalize():f}"
+    return f"{Decimal(str(value)).normalize():f}"
 
 
 def _domain(value: str) -> str:

@@ -87,7 +87,11 @@ def require_approver(actor, org: Organization) -> None:
 
 def lock(case: DevelopmentCase) -> DevelopmentCase:
     """The case row locked for this transaction: two transitions at once are taken one after the other."""
-    return DevelopmentCase.objects.select_for_update().select_related("org", "member").get(pk=case.pk)
+    return (
+        DevelopmentCase.objects.select_for_update(of=("self",))
+        .select_related("org", "member")
+        .get(pk=case.pk)
+    )
 
 
 def ensure_open(case: DevelopmentCase) -> None:

@@ -92,7 +92,7 @@ def plan_update(
     *, actor, plan: DevelopmentPlan, lines: list[tuple[Organization, int]], note: str | None = None
 ) -> DevelopmentPlan:
     """Replace the plan's lines (and its note when given)."""
-    plan = DevelopmentPlan.objects.select_for_update().select_related("org").get(pk=plan.pk)
+    plan = DevelopmentPlan.objects.select_for_update(of=("self",)).select_related("org").get(pk=plan.pk)
     require_approver(actor, plan.org)
     errors = Errors()
     cleaned = _clean(plan.org, None, lines, note, errors)

@@ -117,3 +117,36 @@ def test_the_navigation_offers_the_programme_to_the_tree_roles_and_reviewers_onl
     for role, shown in [("admin", True), ("secretary", True), ("reviewer", True), ("member", False)]:
         page = client_for(role).get("/").content.decode()
         assert ('href="/sites/"' in page) == shown, role
+
+
+def list_body(response) -> str:
+    return response.content.decode().split('id="list-body"')[1]
+
+
+def test_each_role_lists_the_applications_of_its_own_scope(client_for, world):
+    seen = {
+        role: {
+            name
+            for name in ("甲村党支部", "乙村党支部", "丙村党支部")
+            if name in list_body(client_for(role).get("/sites/applications/"))
+        }
+        for role in ("admin", "officer", "secretary", "secretary_b", "reviewer")
+    }
+    assert seen == {
+        "admin": {"甲村党支部", "乙村党支部", "丙村党支部"},
+        "officer": {"甲村党支部", "乙村党支部"},
+        "secretary": {"甲村党支部"},
+        "secretary_b": {"丙村党支部"},
+        "reviewer": {"甲村党支部"},
+    }
+
+
+def test_a_tab_is_fetched_by_htmx_as_the_tabs_alone(client_for, world):
+    response = client_for("officer").get(
+        f"/sites/applications/{world.a1.pk}/?tab=metrics",
+        HTTP_HX_REQUEST="true",
+        HTTP_HX_TARGET="application-tabs",
+    )
+    page = response.content.decode()
+    assert response.status_code == 200 and "<html" not in page and "state-line" not in page
+    assert "组织生活按期开展率" in page and 'aria-current="page"' in page

@@ -37,6 +37,7 @@ NAV_ITEMS: tuple[NavItem, ...] = (
     NavItem("orglife:meeting_list", gettext_lazy("组织生活"), "calendar-check", TREE_ROLES, "orglife:"),
     NavItem("recruitment:case_list", gettext_lazy("发展党员"), "person-plus", TREE_ROLES, "recruitment:"),
     NavItem("sites:overview", gettext_lazy("示范点创建"), "award", TREE_ROLES | {"reviewer"}, "sites:"),
+    NavItem("disclosure:manage", gettext_lazy("党务公开"), "megaphone", TREE_ROLES, "disclosure:"),
     NavItem(
         "orglife:compliance:index",
         gettext_lazy("组织生活合规"),

@@ -109,19 +109,16 @@ def main_nav(context) -> list[dict]:
         return []
     match = getattr(request, "resolver_match", None)
     current = match.view_name if match else ""
-    items = []
+    items, matches = [], []
     for item in NAV_ITEMS:
         if item.roles is not ALL_ROLES and user.role not in item.roles:
             continue
         prefix = item.active_prefix or item.url_name
-        items.append(
-            {
-                "url": reverse(item.url_name),
-                "label": item.label,
-                "icon": item.icon,
-                "active": current == prefix or (prefix.endswith(":") and current.startswith(prefix)),
-            }
-        )
+        if current == prefix or (prefix.endswith(":") and current.startswith(prefix)):
+            matches.append((len(prefix), len(items)))
+        items.append({"url": reverse(item.url_name), "label": item.label, "icon": item.icon, "active": False})
+    if matches:  # the most specific entry wins: 组织生活合规 (orglife:compliance:) over 组织生活 (orglife:)
+        items[max(matches)[1]]["active"] = True
     return items
 
 

@@ -185,3 +185,9 @@ def test_files_are_checked_and_their_download_audited(personas, county, travelle
         services.case_file_add(actor=personas.secretary, case=case, upload=SimpleUploadedFile("a.pdf", b"MZ"))
     services.case_file_download(actor=personas.officer, case_file=record)
     assert AuditEntry.objects.filter(action="reveal", object_id=str(case.pk)).count() == 1
+
+
+def test_values_of_the_wrong_type_are_422(personas, county, traveller):
+    with pytest.raises(ValidationFailed) as caught:
+        create(personas, county, person_name=["赵"], applied_on="2024-01-08")
+    assert {e["field"] for e in caught.value.errors} >= {"person_name", "applied_on"}

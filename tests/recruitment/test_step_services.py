@@ -394,3 +394,28 @@ def test_the_extension_voted_is_six_to_twelve_months(flow, months, ends_on):
         with pytest.raises(TransitionNotAllowed, match="党章 第7条"):
             flow.step(case, 23, **details)
         assert not Vote.objects.filter(meeting=meeting).exists()
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "field"),
+    [
+        ({"date": "2024-01-20", "talker_name": "王"}, "date"),
+        ({"date": D(2024, 1, 20), "talker_name": 5}, "talker_name"),
+        ({"date": D(2024, 1, 20), "talker_name": "王", "notes": ["x"]}, "notes"),
+    ],
+)
+def test_values_of_the_wrong_type_are_422_not_500(flow, personas, kwargs, field):
+    case = flow.new_case()
+    flow.at(D(2024, 1, 20))
+    with pytest.raises(ValidationFailed) as caught:
+        services.step_record(actor=personas.secretary, case=case, step=2, **kwargs)
+    assert any(e["field"] == field for e in caught.value.errors)
+
+
+def test_wrong_types_for_people_and_outcome_are_422(flow):
+    case = flow.to(flow.new_case(), 4)
+    with pytest.raises(ValidationFailed):
+        flow.step(case, 5, mentors=flow.voters()[0])
+    case = flow.to(flow.new_case(person_name="李四"), 22)
+    with pytest.raises(ValidationFailed):
+        flow.step(case, 23, meeting=flow.assembly(TIMETABLE[23]), yes=9, outcome=["confirm"])

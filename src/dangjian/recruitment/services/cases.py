@@ -127,6 +127,19 @@ class Errors:
 
 def clean_person(values: dict, errors: Errors, on: dt.date) -> None:
     """Text lengths, code tables, phone, and the ID number (giving birth date and gender)."""
+    for name in (
+        "person_name",
+        "id_number",
+        "ethnicity",
+        "education",
+        "occupation",
+        "work_unit",
+        "phone",
+        "notes",
+    ):
+        if values.get(name) is not None and not isinstance(values[name], str):
+            errors.add(name, _("请输入文字"))
+            values[name] = ""
     labels = {"person_name": _("姓名"), "work_unit": _("工作单位"), "notes": _("备注")}
     for name, limit in TEXT_LIMITS.items():
         if name in values:
@@ -243,6 +256,8 @@ def case_create(
     clean_person(values, errors, day)
     if applied_on is None:
         errors.add("applied_on", _("请填写递交入党申请书的日期"))
+    elif not isinstance(applied_on, dt.date) or isinstance(applied_on, dt.datetime):
+        errors.add("applied_on", _("日期格式应为 YYYY-MM-DD"))
     elif applied_on > day:
         errors.add("applied_on", _("申请日期不能晚于今天"))
     elif "birth_date" in values and not rules.old_enough_to_apply(values["birth_date"], applied_on):
@@ -370,6 +385,8 @@ def case_withdraw(*, actor, case: DevelopmentCase, date: dt.date, reason: str) -
     )
     if date is None:
         errors.add("date", _("请填写终止日期"))
+    elif not isinstance(date, dt.date) or isinstance(date, dt.datetime):
+        errors.add("date", _("日期格式应为 YYYY-MM-DD"))
     elif date > today():
         errors.add("date", _("日期不能晚于今天"))
     elif latest and date < latest:

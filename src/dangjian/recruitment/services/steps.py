@@ -93,7 +93,11 @@ def _day(value: dt.date | None) -> str | None:
 
 
 def _text(details: dict, name: str, limit: int, errors: Errors, *, required: str = "") -> str:
-    value = (details.get(name) or "").strip()
+    value = details.get(name) or ""
+    if not isinstance(value, str):
+        errors.add(name, _("请输入文字"))
+        return ""
+    value = value.strip()
     if required and not value:
         errors.add(name, required)
     elif len(value) > limit:
@@ -119,6 +123,9 @@ def _member_in_scope(actor, member, field_name: str, errors: Errors) -> Member |
 
 
 def _people(actor, members, field_name: str, errors: Errors) -> list[Member]:
+    if members is not None and not isinstance(members, list | tuple):
+        errors.add(field_name, _("应为党员列表"))
+        return []
     found = []
     for member in members or []:
         checked = _member_in_scope(actor, member, field_name, errors)
@@ -382,14 +389,21 @@ def step_record(
         require_manager(actor, case.org)
     if date is None:
         raise ValidationFailed.field("date", _("请填写日期"))
+    if not isinstance(date, dt.date) or isinstance(date, dt.datetime):
+        raise ValidationFailed.field("date", _("日期格式应为 YYYY-MM-DD"))
     if date > today():
         raise ValidationFailed.field("date", _("日期不能晚于今天"))
+    if not isinstance(notes or "", str):
+        raise ValidationFailed.field("notes", _("请输入文字"))
     notes = (notes or "").strip()
     if len(notes) > NOTES_LIMIT:
         raise ValidationFailed.field("notes", _("情况记录最多 %(n)d 字") % {"n": NOTES_LIMIT})
     if step in NOTES_REQUIRED and not notes:
         raise ValidationFailed.field("notes", _("请填写考察情况"))
-    if step == 23 and (details.get("outcome") or "") not in rules.OUTCOMES:
+    outcome = details.get("outcome") or ""
+    if step in (23, 24) and (not isinstance(outcome, str) or (outcome and outcome not in rules.OUTCOMES)):
+        raise ValidationFailed.field("outcome", _("讨论结果应为 confirm、extend 或 cancel"))
+    if step == 23 and outcome not in rules.OUTCOMES:
         raise ValidationFailed.field(
             "outcome", _("请选择讨论结果：转为正式党员、延长预备期或取消预备党员资格")
         )

@@ -5,7 +5,7 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from dangjian.orglife import rules
@@ -33,6 +33,7 @@ def test_a_training_over_new_year_is_shared_by_days():
     assert rules.split_hours_by_year(dt.date(2026, 12, 31), dt.date(2027, 1, 1), 16) == {2026: 8, 2027: 8}
 
 
+@settings(deadline=None)  # pure rules: a loaded machine must not fail them on time
 @given(
     start=st.dates(min_value=dt.date(2020, 1, 1), max_value=dt.date(2030, 12, 31)),
     length=st.integers(min_value=0, max_value=800),
@@ -169,6 +170,7 @@ def test_the_requirement_is_met_at_exactly_32_or_56_hours(personas, county, hour
     assert (found.below, found.short) == (below, Decimal(short))
 
 
+@settings(deadline=None)  # pure rules: a loaded machine must not fail them on time
 @given(tenths=st.integers(min_value=0, max_value=1200), is_cadre=st.booleans())
 def test_below_and_short_follow_the_requirement(tenths, is_cadre):
     hours = Decimal(tenths) / 10

@@ -234,7 +234,7 @@ def test_survey_codes_are_generated_on_the_page_and_shown_once(client_for, walk)
     assert "生成并显示测评码" in tab
     assert "生成并显示测评码" not in text(client_for("secretary").get(url(application, "?tab=survey")))
     response = client_for("officer").post(url(application, "survey-codes/"), {"count": "3"})
-    assert response.status_code == 200
+    assert response.status_code == 200 and response["Cache-Control"] == "no-store"
     assert SurveyCode.objects.filter(application=application).count() == 3
     shown = [line for line in text(response).split("<li>")[1:] if line[:4].isalnum()]
     codes = [line.split("</li>")[0] for line in shown]

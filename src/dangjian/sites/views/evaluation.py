@@ -114,7 +114,9 @@ def survey_codes(request, pk):
             "survey_url": _public_survey_url(),
             "crumbs": [*application_crumbs(application), (_("测评码"), None)],
         }
-        return render(request, "sites/applications/survey_codes.html", context)
+        response = render(request, "sites/applications/survey_codes.html", context)
+        response["Cache-Control"] = "no-store"  # the codes are shown once: keep them out of caches
+        return response
     if request.method == "GET" and not pages.may_generate_codes(request.user, application):
         status, reason, form = 409, _("只有已申报、正在考评的申报可以生成测评码"), None
     return form_page(

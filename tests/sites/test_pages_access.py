@@ -150,3 +150,23 @@ def test_a_tab_is_fetched_by_htmx_as_the_tabs_alone(client_for, world):
     page = response.content.decode()
     assert response.status_code == 200 and "<html" not in page and "state-line" not in page
     assert "组织生活按期开展率" in page and 'aria-current="page"' in page
+
+
+BAD_QUERIES = [
+    "/sites/?campaign=abc",
+    "/sites/?campaign=99999",
+    "/sites/applications/?campaign=abc&state=flying&domain=moon&tier=9&within=x&page=zz",
+    "/sites/catalogues/?year=abc&domain=moon&state=x",
+    "/sites/campaigns/{campaign}/ranking/?domain=moon&tier=9",
+    "/sites/sites/?campaign=x&active=maybe",
+    "/sites/re-reviews/?campaign=abc&state=x",
+    "/sites/rectifications/?campaign=x&overdue=perhaps",
+    "/sites/objections/?state=x&campaign=y",
+    "/sites/applications/{a1}/?tab=nothing",
+]
+
+
+def test_bad_query_parameters_never_give_a_server_error(client_for, world):
+    client = client_for("admin")
+    found = {url: client.get(url.format(**ids(world))).status_code for url in BAD_QUERIES}
+    assert all(status in (200, 404) for status in found.values()), found

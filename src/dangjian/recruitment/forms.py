@@ -6,6 +6,7 @@ next to the field they name (`ServiceForm.add_service_errors`). The step forms a
 """
 
 from django import forms
+from django.urls import reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -231,6 +232,15 @@ class PlanForm(ServiceForm):
         if fixed:
             self.fields["org"].disabled = True
             self.fields["year"].disabled = True
+        else:  # the reference numbers (admitted that year) follow the year typed
+            self.fields["year"].widget.attrs.update(
+                {
+                    "hx-get": reverse("recruitment:plan_create"),
+                    "hx-target": "#plan-lines",
+                    "hx-trigger": "change",
+                    "hx-include": "[name='org']",
+                }
+            )
         self.branches = list(branches)
         initial_quotas = initial_quotas or {}
         for branch in self.branches:

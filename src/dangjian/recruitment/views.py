@@ -157,19 +157,26 @@ def _tab_context(request, case, tab: str, extra: dict) -> dict:
     return {}
 
 
-def _detail_context(request, case, tab: str, **extra) -> dict:
-    user = request.user
-    today = timezone.localdate()
-    phases = selectors_pages.stepper(case, user=user, today=today)
+def _page_context(request, case) -> dict:
+    """What the whole page needs besides the tab: the stepper, the next steps and the documents."""
+    phases = selectors_pages.stepper(case, user=request.user, today=timezone.localdate())
     recorded = {view.number for phase in phases for view in phase.steps if view.records}
-    open_case = case.stage in rules.OPEN_STAGES
     return {
-        "case": case,
-        "tab": tab,
-        "tabs": TABS,
         "phases": phases,
         "next_steps": selectors_pages.next_steps(phases),
         "documents": documents.available(case, recorded),
+    }
+
+
+def _detail_context(request, case, tab: str, *, whole_page: bool = True, **extra) -> dict:
+    user = request.user
+    today = timezone.localdate()
+    open_case = case.stage in rules.OPEN_STAGES
+    return {
+        **(_page_context(request, case) if whole_page else {}),
+        "case": case,
+        "tab": tab,
+        "tabs": TABS,
         "step_documents": documents.DOCUMENTS_OF_STEP,
         "masked": {"id_number": mask_id_number(case.id_number), "phone": mask_phone(case.phone)},
         "actions": {
@@ -195,10 +202,10 @@ def case_detail(request, pk):
     tab = request.GET.get("tab", "info")
     if tab not in dict(TABS):
         tab = "info"
-    context = _detail_context(request, case, tab)
     if partial(request, "case-tabs"):
+        context = _detail_context(request, case, tab, whole_page=False)
         return render(request, "recruitment/detail.html#tabs", context)
-    return render(request, "recruitment/detail.html", context)
+    return render(request, "recruitment/detail.html", _detail_context(request, case, tab))
 
 
 @login_required
@@ -207,10 +214,12 @@ def case_reveal(request, pk):
     """The full ID number and phone: county admin and the case's own branch secretary (audited)."""
     case = selectors.get_case_or_404(request.user, pk)
     revealed = services.case_reveal(actor=request.user, case=case)
-    context = {**_detail_context(request, case, "info"), "revealed": revealed}
     if partial(request):
+        context = {**_detail_context(request, case, "info", whole_page=False), "revealed": revealed}
         return render(request, "recruitment/_tab_info.html#personal", context)
-    return render(request, "recruitment/detail.html", context)
+    return render(
+        request, "recruitment/detail.html", {**_detail_context(request, case, "info"), "revealed": revealed}
+    )
 
 
 @login_required

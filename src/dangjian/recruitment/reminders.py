@@ -32,11 +32,20 @@ def _date(day: dt.date) -> str:
     return _("%(year)d年%(month)d月%(day)d日") % {"year": day.year, "month": day.month, "day": day.day}
 
 
-def case_url(case_id: int) -> str:
+PLACEHOLDER = 987654321
+
+
+def case_url_template() -> str:
+    """The case page's address with `{}` for the id, reversed once per run (reversing is slow)."""
     try:
-        return reverse("recruitment:case_detail", args=[case_id])
+        sample = reverse("recruitment:case_detail", args=[PLACEHOLDER])
     except NoReverseMatch:  # the pages are not mounted (API-only deployments)
-        return f"/recruitment/{case_id}/"
+        return "/recruitment/{}/"
+    return sample.replace(str(PLACEHOLDER), "{}")
+
+
+def case_url(case_id: int) -> str:
+    return case_url_template().format(case_id)
 
 
 def message(item: selectors.DueItem, level: str, today: dt.date) -> tuple[str, str]:
@@ -68,6 +77,7 @@ def collect(today: dt.date) -> Iterator[Reminder]:
     if not recipients:
         return
     days_before = rule_config().reminder_days
+    url_template = case_url_template()
     for item in selectors.open_cases_with_dues(DevelopmentCase.objects.all(), today):
         level = rules.reminder_level(item.due, today, days_before)
         if level is None:
@@ -78,7 +88,7 @@ def collect(today: dt.date) -> Iterator[Reminder]:
             continue
         title, body = message(item, level, today)
         key = f"development:{item.case_id}:{item.code}:{item.due.due_on.isoformat()}:{level}"
-        url = case_url(item.case_id)
+        url = url_template.format(item.case_id)
         for user in people:
             yield Reminder(
                 recipient=user,

@@ -196,6 +196,22 @@ def test_the_branch_notice_lists_every_candidate_noticed_on_the_day(client_for, 
     assert client.get(empty).status_code == 404
 
 
+def test_candidates_noticed_on_another_day_get_their_own_branch_notice(client_for, county, flow):
+    first = flow.to(flow.new_case(person_name="张小明"), 13)  # noticed from Monday 12 May 2025
+    later = flow.to(flow.new_case(person_name="王后来"), 12)
+    flow.step(later, 13, dt.date(2025, 5, 14), notice_starts_on=dt.date(2025, 5, 14))
+    client = client_for("secretary")
+    page = client.get(reverse("recruitment:notice_list")).content.decode()
+    assert "2025-05-12 起公示 1 名" in page and "2025-05-14 起公示 1 名" in page
+    base = reverse("recruitment:branch_notice_docx", args=[county.village_a1.pk])
+    text, tables = read(client.get(base + "?start=2025-05-14").content)
+    assert [row[0] for row in tables[0][1:]] == ["王后来"]
+    assert "2025年5月14日 至 2025年5月20日" in text  # five working days over a weekend
+    _text, tables = read(client.get(base + "?on=2025-05-14").content)
+    assert [row[0] for row in tables[0][1:]] == [first.person_name]  # today's earliest batch
+    assert client.get(base + "?start=2025-13-01").status_code == 404
+
+
 def test_the_template_build_script_writes_every_template(tmp_path):
     script = TEMPLATES / "build_templates.py"
     code = (

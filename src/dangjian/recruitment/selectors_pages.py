@@ -85,14 +85,18 @@ def running_notices(*, user, within: Organization | None = None, today: dt.date)
     ]
 
 
-def branch_notice_cases(*, user, branch: Organization, on: dt.date) -> list[DevelopmentCase]:
-    """The branch's candidates whose notice runs on `on` (a printed notice names them all)."""
-    return list(
-        selectors.scoped_cases(user)
-        .filter(org=branch, notice_starts_on__lte=on, notice_ends_on__gte=on)
-        .select_related("org")
-        .order_by("name_key", "id")
-    )
+def branch_notice_cases(
+    *, user, branch: Organization, on: dt.date, start: dt.date | None = None
+) -> list[DevelopmentCase]:
+    """The branch's candidates noticed together: those whose notice began on `start`; without it, those whose
+    notice runs on `on` and began with the earliest of them (one printed notice per batch)."""
+    queryset = selectors.scoped_cases(user).filter(org=branch, notice_starts_on__isnull=False)
+    if start is not None:
+        queryset = queryset.filter(notice_starts_on=start)
+    else:
+        queryset = queryset.filter(notice_starts_on__lte=on, notice_ends_on__gte=on)
+    cases = list(queryset.select_related("org").order_by("notice_starts_on", "name_key", "id"))
+    return [case for case in cases if case.notice_starts_on == cases[0].notice_starts_on] if cases else []
 
 
 # --- one case: the stepper --------------------------------------------------------------------------------------

@@ -56,17 +56,18 @@ def notice_list(request):
     current = within_org(request)
     today = timezone.localdate()
     cases = selectors_pages.notices_within(user=request.user, within=current, today=today)
-    branches: dict[int, dict] = {}
+    batches: dict[tuple, dict] = {}  # one printed notice per branch and first day of notice
     for case in cases:
-        if case.notice_running:
-            entry = branches.setdefault(case.org_id, {"org": case.org, "n": 0})
+        if case.notice_running or case.notice_upcoming:
+            key = (case.org_id, case.notice_starts_on)
+            entry = batches.setdefault(key, {"org": case.org, "starts_on": case.notice_starts_on, "n": 0})
             entry["n"] += 1
     return render(
         request,
         "recruitment/notices.html",
         {
             "cases": cases,
-            "branches": list(branches.values()),
+            "batches": list(batches.values()),
             "within": current,
             "within_choices": within_choices(request.user, current),
             "today": today,
@@ -79,13 +80,18 @@ def _branch_notice(request, org_pk):
     branch = scoping.get_org_or_404(request.user, org_pk)
     if branch.kind != OrgKind.BRANCH:
         raise Http404(_("公示按党支部发布"))
-    raw = request.GET.get("on", "")
     try:
-        on = dt.date.fromisoformat(raw) if raw else timezone.localdate()
+        on = dt.date.fromisoformat(request.GET["on"]) if request.GET.get("on") else timezone.localdate()
+        start = dt.date.fromisoformat(request.GET["start"]) if request.GET.get("start") else None
     except ValueError:
         raise Http404(_("日期格式应为 YYYY-MM-DD")) from None
-    cases = selectors_pages.branch_notice_cases(user=request.user, branch=branch, on=on)
-    return branch, on, cases, documents.notice_context(cases, branch=branch)
+    cases = selectors_pages.branch_notice_cases(user=request.user, branch=branch, on=on, start=start)
+    return (
+        branch,
+        cases[0].notice_starts_on if cases else on,
+        cases,
+        documents.notice_context(cases, branch=branch),
+    )
 
 
 @login_required

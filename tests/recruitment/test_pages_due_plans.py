@@ -183,6 +183,24 @@ def test_running_notices_are_listed_and_printable_per_branch(client_for, flow, c
     assert "郑公示" not in client_for("secretary").get(reverse("recruitment:notice_list")).content.decode()
 
 
+def test_a_running_notice_is_on_the_public_board_and_leaves_every_list_once_withdrawn(
+    client_for, flow, county, personas
+):
+    case = flow.to(flow.new_case(person_name="冯撤回"), 13)
+    flow.at(D(2025, 5, 14))
+    page = client_for("secretary").get(reverse("recruitment:notice_list")).content.decode()
+    board = reverse("disclosure:org_board", args=[county.village_a1.code])
+    assert board in page
+    public = client_for(None).get(board).content.decode()
+    assert "冯撤回" in public and case.id_number not in public
+    services.case_withdraw(actor=personas.secretary, case=case, date=D(2025, 5, 14), reason="本人撤回申请")
+    client = client_for("secretary")
+    assert "冯撤回" not in client.get(reverse("recruitment:notice_list")).content.decode()
+    assert "正在公示" not in client.get(reverse("recruitment:case_list")).content.decode()
+    notice = reverse("recruitment:branch_notice", args=[county.village_a1.pk])
+    assert client.get(notice).status_code == 404
+
+
 def test_a_printed_branch_notice_needs_a_branch(client_for, county, flow):
     flow.at(TIMETABLE[13])
     assert (

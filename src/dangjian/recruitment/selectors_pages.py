@@ -58,6 +58,9 @@ def next_dues(cases: list[DevelopmentCase], today: dt.date) -> dict[int, selecto
 
 # --- public notices -------------------------------------------------------------------------------------------
 
+# A withdrawn candidate's notice is no longer shown (as on the disclosure board).
+NOTICED_STAGES = (rules.CANDIDATE, rules.PROBATIONARY, rules.FULL)
+
 
 def notices_within(
     *, user, within: Organization | None = None, today: dt.date, days_past: int = 30
@@ -67,6 +70,7 @@ def notices_within(
     queryset = selectors.scoped_cases(user).filter(
         notice_starts_on__isnull=False,
         notice_ends_on__gte=today - dt.timedelta(days=days_past),
+        stage__in=NOTICED_STAGES,
     )
     if within is not None:
         queryset = queryset.filter(tree.within(within.path, "org_path"))
@@ -90,7 +94,9 @@ def branch_notice_cases(
 ) -> list[DevelopmentCase]:
     """The branch's candidates noticed together: those whose notice began on `start`; without it, those whose
     notice runs on `on` and began with the earliest of them (one printed notice per batch)."""
-    queryset = selectors.scoped_cases(user).filter(org=branch, notice_starts_on__isnull=False)
+    queryset = selectors.scoped_cases(user).filter(
+        org=branch, notice_starts_on__isnull=False, stage__in=NOTICED_STAGES
+    )
     if start is not None:
         queryset = queryset.filter(notice_starts_on=start)
     else:

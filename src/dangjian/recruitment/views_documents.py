@@ -1,8 +1,9 @@
 """The Word documents of a case (下载 Word) and their print-friendly pages, and the public notices of
 candidates (发展对象公示): the running ones in the user's scope and a branch's printable notice.
 
-The disclosure board (`/public/`) has no way yet to publish items, so notices are shown inside the platform:
-on the case list (a panel) and at `/recruitment/notices/`, with a printable notice to post up.
+The public disclosure board (`/public/`, app `disclosure`) reads the running notices straight from the cases
+(name, branch and period only); inside the platform they are on the case list (a panel) and at
+`/recruitment/notices/`, with a printable notice to post up and a link to the branch's public board.
 """
 
 import datetime as dt

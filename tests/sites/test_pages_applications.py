@@ -7,6 +7,7 @@ import datetime as dt
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
 
 from dangjian.core.models import AuditEntry
 from dangjian.sites import services
@@ -232,6 +233,7 @@ def test_survey_codes_are_generated_on_the_page_and_shown_once(client_for, walk)
     application = walk("recommended")
     tab = text(client_for("officer").get(url(application, "?tab=survey")))
     assert "生成并显示测评码" in tab
+    assert f'action="{reverse("disclosure:survey_sheet", args=[application.pk])}"' in tab  # the QR sheet
     assert "生成并显示测评码" not in text(client_for("secretary").get(url(application, "?tab=survey")))
     response = client_for("officer").post(url(application, "survey-codes/"), {"count": "3"})
     assert response.status_code == 200 and response["Cache-Control"] == "no-store"
@@ -239,6 +241,7 @@ def test_survey_codes_are_generated_on_the_page_and_shown_once(client_for, walk)
     shown = [line for line in text(response).split("<li>")[1:] if line[:4].isalnum()]
     codes = [line.split("</li>")[0] for line in shown]
     assert len(codes) == 3 and all(len(code) == 9 and code[4] == "-" for code in codes)
+    assert reverse("disclosure:survey_entry") in text(response)  # where the public answers
     services.survey_answer(
         code=codes[0],
         answers={"overall": "satisfied", "service": "good", "openness": "good", "conduct": "good"},

@@ -10,7 +10,7 @@ from dangjian.core.models import AuditEntry
 from dangjian.members.models import Member
 from dangjian.orglife.models import Vote
 from dangjian.orgs.models import LeadershipPosition
-from dangjian.recruitment import services
+from dangjian.recruitment import selectors, services
 from dangjian.recruitment.models import CaseStep, DevelopmentCase
 
 from ..factories import make_member, make_members, make_org
@@ -419,3 +419,29 @@ def test_wrong_types_for_people_and_outcome_are_422(flow):
     case = flow.to(flow.new_case(person_name="李四"), 22)
     with pytest.raises(ValidationFailed):
         flow.step(case, 23, meeting=flow.assembly(TIMETABLE[23]), yes=9, outcome=["confirm"])
+
+
+def test_a_transferred_probationer_takes_the_case_to_the_new_branch(flow, personas, county, client, api_for):
+    """GIVEN a probationary member transferred from 甲村 to 丙村 WHEN 丙村 records the next step THEN the case
+    moves to 丙村 (audited), 丙村 holds the conversion vote, and 甲村 no longer sees the case."""
+    from dangjian.members.services import transfers
+
+    case = flow.to(flow.new_case(), 21)
+    flow.at(D(2026, 1, 10))
+    letter = transfers.transfer_issue(actor=personas.secretary, member=case.member, to_org=county.village_b1)
+    transfers.transfer_receive(actor=personas.secretary_b, transfer=letter)
+    assert client.get(f"/api/v1/development/cases/{case.pk}", **api_for("secretary_b")).status_code == 200
+    (item,) = selectors.due_within(user=personas.secretary_b, today=D(2026, 5, 1))
+    assert item.org_id == county.village_b1.pk and item.code == "conversion"
+    case = flow.step(case, 22, D(2026, 5, 6), actor=personas.secretary_b)
+    assert case.org == county.village_b1 and case.org_path == county.village_b1.path
+    assert AuditEntry.objects.filter(action="move", object_id=str(case.pk)).count() == 1
+    assert client.get(f"/api/v1/development/cases/{case.pk}", **api_for("secretary")).status_code == 404
+    voters = flow.voters(county.village_b1)
+    meeting = flow.assembly(TIMETABLE[23], org=county.village_b1)
+    case = flow.step(
+        case, 23, actor=personas.secretary_b, meeting=meeting, yes=len(voters), outcome="confirm"
+    )
+    case = flow.step(case, 24, actor=personas.admin)
+    assert case.steps.get(step=24, current=True).decided_by == county.town_b
+    assert Member.objects.get(pk=case.member_id).category == "full"

@@ -25,7 +25,10 @@ from .models import CaseFile, CaseStep, CaseStepPerson, DevelopmentCase, Develop
 
 
 def scoped_cases(user) -> QuerySet[DevelopmentCase]:
-    return scoping.scoped(DevelopmentCase.objects.all(), user, "org_path")
+    """Cases of the user's subtree — and a probationary member's case once a transfer (组织关系转接) has taken
+    the member into the subtree, before the case itself follows them (`services.cases.follow_member`)."""
+    cases = DevelopmentCase.objects.all()
+    return scoping.scoped(cases, user, "org_path") | scoping.scoped(cases, user, "member__org_path")
 
 
 def get_case_or_404(user, pk) -> DevelopmentCase:
@@ -210,7 +213,17 @@ def open_cases_with_dues(queryset: QuerySet[DevelopmentCase], today: dt.date) ->
     """Every due item of the open cases in `queryset` — two queries and plain rows, whatever their number."""
     open_cases = queryset.filter(stage__in=OPEN)
     cases = list(
-        open_cases.values("id", "person_name", "org_id", "org__name", "org_path", *CASE_STATE_FIELDS)
+        open_cases.values(
+            "id",
+            "person_name",
+            "org_id",
+            "org__name",
+            "org_path",
+            "member__org_id",
+            "member__org__name",
+            "member__org_path",
+            *CASE_STATE_FIELDS,
+        )
     )
     rows_by_case: dict[int, list[dict]] = defaultdict(list)
     steps = CaseStep.objects.filter(case__in=open_cases.values("pk"), current=True).values(*STATE_FIELDS)
@@ -218,6 +231,10 @@ def open_cases_with_dues(queryset: QuerySet[DevelopmentCase], today: dt.date) ->
         rows_by_case[row["case_id"]].append(row)
     items = []
     for case in cases:
+        if case["member__org_id"] and case["member__org_id"] != case["org_id"]:
+            # The probationer was transferred: their new branch is the one to act.
+            case["org_id"], case["org__name"] = case["member__org_id"], case["member__org__name"]
+            case["org_path"] = case["member__org_path"]
         state = _state(case, rows_by_case[case["id"]], None)
         for due in rules.dues_of(state, today):
             items.append(
@@ -258,8 +275,9 @@ def due_within(
 
 def development_counts(*, user, within: Organization | None = None, year: int) -> list[dict]:
     """Per branch: how many applied, became activists, candidates, were admitted, converted, cancelled or
-    withdrew in `year`, and how many stand at each stage now. One grouped query."""
-    queryset = scoped_cases(user)
+    withdrew in `year`, and how many stand at each stage now. One grouped query. Counted where the case is
+    held (its `org_path`), so each case counts once, in one branch."""
+    queryset = scoping.scoped(DevelopmentCase.objects.all(), user, "org_path")
     if within is not None:
         queryset = queryset.filter(tree.within(within.path, "org_path"))
     rows = (

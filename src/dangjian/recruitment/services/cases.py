@@ -19,7 +19,7 @@ from dangjian.core.crypto import lookup_hash, mask_id_number, mask_phone
 from dangjian.core.errors import TransitionNotAllowed, ValidationFailed
 from dangjian.members import rules as member_rules
 from dangjian.members.codes import EDUCATION, ETHNICITIES, OCCUPATIONS
-from dangjian.members.models import Member
+from dangjian.members.models import GONE_STATUSES, Member
 from dangjian.members.services.records import PHONE
 from dangjian.members.strokes import name_key
 from dangjian.orgs.models import Organization, OrgKind
@@ -91,6 +91,29 @@ def lock(case: DevelopmentCase) -> DevelopmentCase:
         DevelopmentCase.objects.select_for_update(of=("self",))
         .select_related("org", "member")
         .get(pk=case.pk)
+    )
+
+
+def follow_member(actor, case: DevelopmentCase) -> None:
+    """A probationary member transferred to another branch takes their case along (组织关系转接): the case
+    moves to the member's branch before the next step, so the new branch holds the vote and the old one no
+    longer sees it. Audited. (Transfers are received in members.services.transfers.)"""
+    member = case.member
+    if member is None or member.org_id == case.org_id or member.status in GONE_STATUSES:
+        return
+    before = snapshot(case)
+    old_name = case.org.name
+    case.org, case.org_path = member.org, member.org_path
+    case.save(update_fields=["org", "org_path", "updated_at"])
+    audit.record(
+        actor=actor,
+        action="move",
+        obj=case,
+        org=case.org,
+        summary=_("组织关系转接：%(name)s的发展党员记录由%(old)s转至%(new)s")
+        % {"name": case.person_name, "old": old_name, "new": case.org.name},
+        before=before,
+        after=snapshot(case),
     )
 
 

@@ -30,7 +30,7 @@ from dangjian.orgs.models import Organization, OrgKind
 from .. import rules, selectors
 from ..conf import rule_config
 from ..models import CaseStep, CaseStepPerson, DevelopmentCase, PersonRole
-from .cases import Errors, lock, require_approver, require_manager, snapshot, today
+from .cases import Errors, follow_member, lock, require_approver, require_manager, snapshot, today
 
 NOTES_LIMIT = 2000
 REF_LIMIT = 100
@@ -383,6 +383,7 @@ def step_record(
             [{"field": name, "message": _("此步骤不使用该项")} for name in sorted(unknown)],
         )
     case = lock(case)
+    follow_member(actor, case)
     if step in rules.COMMITTEE_STEPS:
         require_approver(actor, case.org)
     else:

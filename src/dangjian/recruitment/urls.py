@@ -1,6 +1,6 @@
 """Pages of member development (发展党员), mounted at /recruitment/."""
 
-from django.urls import path
+from django.urls import include, path
 
 from . import views, views_documents, views_due, views_plans, views_steps
 
@@ -27,4 +27,5 @@ urlpatterns = [
     path("plans/new/", views_plans.plan_create, name="plan_create"),
     path("plans/<int:pk>/", views_plans.plan_detail, name="plan_detail"),
     path("plans/<int:pk>/edit/", views_plans.plan_edit, name="plan_edit"),
+    path("", include("dangjian.recruitment.urls_import")),  # stats/, import/ (views_stats, views_import)
 ]

@@ -149,3 +149,5 @@ api.add_router("/sites", "dangjian.sites.api.router")
 api.add_router("/notifications", "dangjian.notifications.api.router")
 # /disclosure (public notices of the 党务公开栏)
 api.add_router("/disclosure", "dangjian.disclosure.api.router")
+# /development/stats, /development/import-template, /development/import
+api.add_router("/development", "dangjian.recruitment.api_extra.router")

@@ -217,10 +217,16 @@ def survey_answer(*, code: str, answers: dict) -> SurveyResponse:
     keep the sender's address)."""
     application = survey_lookup(code)
     cleaned, satisfied = survey.clean(answers)
+    # Answers and the evaluation queue on the application's row: none arrives after the result is fixed.
+    application = Application.objects.select_for_update().get(pk=application.pk)
+    if application.state not in SURVEY_STATES:
+        raise TransitionNotAllowed(_("该项目的群众测评已经结束"))
     day = today()
-    spent = SurveyCode.objects.filter(
-        digest=crypto.lookup_hash(survey.normalised(code)), used=False, application__state__in=SURVEY_STATES
-    ).update(used=True, used_on=day)
+    # Only columns of the code's own row in the condition: PostgreSQL re-checks them after waiting for a
+    # concurrent update of the row (a join would make the UPDATE use a sub-select evaluated beforehand).
+    spent = SurveyCode.objects.filter(digest=crypto.lookup_hash(survey.normalised(code)), used=False).update(
+        used=True, used_on=day
+    )
     if spent != 1:
         raise TransitionNotAllowed(_("该测评码已经使用过，每个测评码只能使用一次"))
     return SurveyResponse.objects.create(

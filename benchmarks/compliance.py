@@ -125,10 +125,16 @@ def main() -> None:
         f" WHERE {within('o.path')} AND p.ended_on IS NULL AND p.post IN ({posts}) GROUP BY p.org_id",
         "held": f"SELECT org_id, kind, {month}, COUNT(*) FROM {meeting_t} WHERE {within('org_path')}"
         f" AND state = 'held' AND held_on >= %s AND held_on <= %s GROUP BY org_id, kind, {month}",
-        "talk": f"SELECT m.org_id, COUNT(DISTINCT a.member_id) FROM {attendee_t} a"
+        # 谈心谈话 of a whole tree: from the year's talks; of anything below it: from its members' attendance.
+        "talk_tree": f"SELECT m.org_id, COUNT(DISTINCT a.member_id) FROM {attendee_t} a"
         f" JOIN {member_t} m ON m.id = a.member_id WHERE {within('m.org_path')} AND a.attendance = 'present'"
         f" AND m.status IN ({talkable}) AND a.meeting_id IN (SELECT id FROM {meeting_t} WHERE kind = 'talk'"
         " AND state = 'held' AND held_on >= %s AND held_on <= %s) GROUP BY m.org_id",
+        "talk_below": f"SELECT m.org_id, COUNT(DISTINCT a.member_id) FROM {attendee_t} a"
+        f" JOIN {member_t} m ON m.id = a.member_id JOIN {meeting_t} t ON t.id = a.meeting_id"
+        f" WHERE a.member_id IN (SELECT id FROM {member_t} WHERE {within('org_path')} AND status IN ({talkable}))"
+        " AND a.attendance = 'present' AND t.kind = 'talk' AND t.state = 'held' AND t.held_on >= %s"
+        " AND t.held_on <= %s GROUP BY m.org_id",
     }
     lecture_period = settings.DANGJIAN_RULES["LECTURE_PERIOD"]
 
@@ -142,7 +148,9 @@ def main() -> None:
             team = dict(cursor.fetchall())
             cursor.execute(sql["held"], [*path_params(path), start, end])
             held_rows = cursor.fetchall()
-            cursor.execute(sql["talk"], [*path_params(path), start, end])
+            cursor.execute(
+                sql["talk_tree" if path.count("/") == 1 else "talk_below"], [*path_params(path), start, end]
+            )
             talked = dict(cursor.fetchall())
         direct, can_talk, in_group, held = {}, {}, {}, {}
         for org_id, group_id, n, talk_n in members:

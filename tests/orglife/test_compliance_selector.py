@@ -334,3 +334,21 @@ def test_column_states_follow_today():
     assert states[4] == "running" and states[5:12] == ["future"] * 7
     assert states[selectors.YEAR_COLUMN] == "running"
     assert selectors.column_states(YEAR - 1, TODAY) == ["ended"] * 13
+
+
+@pytest.mark.parametrize("members_first", [True, False])
+def test_talk_coverage_is_the_same_read_from_the_members_or_from_the_talks(
+    personas, county, monkeypatch, members_first
+):
+    """Below a whole tree the talks are found from the members' attendance, for a whole tree from the year's
+    talks; both count the same members."""
+    monkeypatch.setattr(selectors, "_members_first", lambda where: members_first)
+    people = members_of(county.village_b1)
+    people[4].status = "lost_contact"
+    people[4].save(update_fields=["status"])
+    meeting(county.village_b1, "talk", dt.date(YEAR, 3, 1), present=people[:2], absent=people[2:3])
+    meeting(county.town_b, "talk", dt.date(YEAR, 4, 1), present=people[1:2] + people[4:])
+    meeting(county.village_b1, "talk", dt.date(YEAR - 1, 4, 1), present=people[3:4])
+    meeting(county.village_b1, "themed_day", dt.date(YEAR, 4, 1), present=people)
+    found = report_for(personas.admin, county.root).get(county.village_b1.pk)
+    assert found.talk == (4, 2)

@@ -221,7 +221,7 @@ def test_the_list_is_ordered_by_organization_then_surname_strokes(personas, coun
 def test_many_or_few_members_give_the_same_hours(personas, county, monkeypatch, driven_by):
     """The attendance is read from the members when they are few and from the year's sessions when they are
     many; both ways credit the same hours (a New Year training split, absentees and other kinds left out)."""
-    monkeypatch.setattr(selectors, "MEMBER_DRIVEN_UP_TO", 10_000 if driven_by == "members" else 0)
+    monkeypatch.setattr(selectors, "_members_first", lambda where: driven_by == "members")
     first, second = members_of(county.village_a1)[:2]
     meeting(county.village_a1, "lecture", dt.date(YEAR, 3, 1), present=[first], absent=[second], hours=3)
     meeting(

@@ -219,6 +219,15 @@ class _Where:
         return Q(**{f"{prefix}org_id__in": self.member_org_ids})
 
 
+def _members_first(where: "_Where") -> bool:
+    """Whether attendance rows are found from the members (their index), not from the year's meetings of a kind.
+
+    Anything below a whole county or province reads its members' attendance; a whole tree reads the meetings
+    instead, since nearly every attendance row is its members' anyway (and the meetings have no index by kind).
+    """
+    return where.path is None or tree.depth(where.path) > 0
+
+
 def _compute(org_rows: list[dict], where: _Where, year: int, today: dt.date) -> list[OrgCompliance]:
     """The pure rules over the facts gathered for `org_rows` (dicts of ORG_FIELDS), reading only `where`."""
     if not org_rows:
@@ -270,14 +279,21 @@ def _compute(org_rows: list[dict], where: _Where, year: int, today: dt.date) -> 
     # The talks are picked first (a subquery), so the database reads only their attendance rows.
     talks = Meeting.objects.filter(
         kind=MeetingKind.TALK, state=MeetingState.HELD, held_on__gte=start, held_on__lte=end
-    ).values("id")
-    talked_rows = (
-        MeetingAttendee.objects.filter(where.members("member__"))
-        .filter(meeting__in=talks, attendance=Attendance.PRESENT, member__status__in=TALKABLE_STATUSES)
-        .values("member__org_id")
-        .annotate(n=Count("member_id", distinct=True))
-        .order_by()
     )
+    present = MeetingAttendee.objects.filter(attendance=Attendance.PRESENT)
+    if _members_first(where):
+        talkers = Member.objects.filter(where.members(), status__in=TALKABLE_STATUSES).values("id")
+        present = present.filter(member_id__in=talkers).filter(
+            meeting__kind=MeetingKind.TALK,
+            meeting__state=MeetingState.HELD,
+            meeting__held_on__gte=start,
+            meeting__held_on__lte=end,
+        )
+    else:
+        present = present.filter(meeting__in=talks.values("id")).filter(
+            where.members("member__"), member__status__in=TALKABLE_STATUSES
+        )
+    talked_rows = present.values("member__org_id").annotate(n=Count("member_id", distinct=True)).order_by()
     talked = {row["member__org_id"]: row["n"] for row in talked_rows}
 
     lecture_period = settings.DANGJIAN_RULES["LECTURE_PERIOD"]
@@ -546,11 +562,6 @@ def cadre_reference_day(year: int, today: dt.date) -> dt.date:
     return min(today, dt.date(year, 12, 31))
 
 
-# Above this many members in scope, the attendance rows are read from the year's study sessions rather than
-# from each member's whole attendance history (which, for a county, is most of the table).
-MEMBER_DRIVEN_UP_TO = 3000
-
-
 def _study_sessions(year: int) -> QuerySet[Meeting]:
     """Held 党课 and training sessions that touch `year` (a training may start in the previous year)."""
     start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
@@ -570,12 +581,12 @@ def _credit(held_on: dt.date, ends_on: dt.date | None, hours, year: int) -> Deci
 def _hours_by_member(members: QuerySet[Member], where: _Where, year: int) -> dict[int, Decimal]:
     """Hours credited to each of `members` present at the year's held 党课 and training sessions.
 
-    For a few members, one query from the members (their index) to their attendance and its sessions; for many,
-    the year's sessions first (with the hours each credits in `year`), then the attendance of those sessions.
+    Below a whole tree, one query from the members (their index) to their attendance and its sessions; for a
+    whole tree, the year's sessions first (with the hours each credits in `year`), then their attendance.
     """
     hours: dict[int, Decimal] = defaultdict(Decimal)
     present = MeetingAttendee.objects.filter(attendance=Attendance.PRESENT)
-    if members.count() <= MEMBER_DRIVEN_UP_TO:
+    if _members_first(where):
         start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
         rows = (
             present.filter(member_id__in=members.values("id"))

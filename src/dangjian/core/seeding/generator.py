@@ -237,6 +237,10 @@ def _generate(*, seed: int, members: int, scale: float, today: dt.date, say: Pro
     # A year and a bit of meetings, attendance, votes and grades, imperfect on purpose (orglife's docstring).
     orglife.seed_orglife(plan=plan, seed=seed, today=today, members=members, say=say)
     summary.seconds["orglife"] = time.perf_counter() - mark
+    # Member development: cases in every stage and outcome, some overdue, and this year's plans.
+    from .recruitment import seed_recruitment
+
+    seed_recruitment(plan=plan, seed=seed, today=today, members=members, say=say)
     summary.seconds["total"] = time.perf_counter() - started
 
     audit.record(

@@ -284,6 +284,7 @@ def item_log(item: DisclosureItem) -> list[LogRow]:
             (labels.get(name, name), _shown(name, before), _shown(name, after))
             for name, before, after in entry.changes()
             if name != "org_id"  # the organization is on the page; its id says nothing
+            and _shown(name, before) != _shown(name, after)
         ]
         rows.append(LogRow(entry=entry, changes=changes))
     return rows

@@ -162,3 +162,15 @@ def test_no_id_number_or_phone_reaches_the_board(client, api_for, walk, candidat
         assert "甲村合作社" not in page and "1998" not in page  # work unit, birth year
         for member in members:
             assert member.id_number not in page and member.phone not in page
+
+
+def test_the_board_reads_a_fixed_number_of_queries(
+    client, walk, publish, candidate, county, django_assert_max_num_queries
+):
+    walk("publicized")
+    for n in range(6):
+        publish(title=f"公开事项{n}", org=county.village_a1 if n % 2 else county.town_b)
+    with django_assert_max_num_queries(12):
+        assert client.get("/public/").status_code == 200
+    with django_assert_max_num_queries(12):
+        assert client.get("/public/A1/").status_code == 200

@@ -212,7 +212,10 @@ def shown_items(root: Organization, today: dt.date) -> QuerySet[DisclosureItem]:
 
 def public_board(*, org: Organization, today: dt.date) -> Board:
     board = Board(org=org, today=today)
-    found = site_selectors.public_items(today)
+    # The programme's public items of the whole tree this board belongs to (its top organization, a county),
+    # then only what lies in the board's subtree: a county's notice may propose a township's villages.
+    top = Organization.objects.get(pk=tree.ancestor_ids(org.path)[0]) if org.parent_id else org
+    found = site_selectors.public_items(today, top)
     for notice, applications in found.notices:
         mine = [a for a in applications if tree.is_within(a.org_path, org.path)]
         if mine:

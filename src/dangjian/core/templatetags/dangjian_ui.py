@@ -36,6 +36,7 @@ NAV_ITEMS: tuple[NavItem, ...] = (
     NavItem("stats:members", gettext_lazy("统计分析"), "bar-chart", TREE_ROLES, "stats:"),
     NavItem("orglife:meeting_list", gettext_lazy("组织生活"), "calendar-check", TREE_ROLES, "orglife:"),
     NavItem("recruitment:case_list", gettext_lazy("发展党员"), "person-plus", TREE_ROLES, "recruitment:"),
+    NavItem("recruitment:stats", gettext_lazy("发展统计"), "graph-up", TREE_ROLES, "recruitment:stats"),
     NavItem("sites:overview", gettext_lazy("示范点创建"), "award", TREE_ROLES | {"reviewer"}, "sites:"),
     NavItem("disclosure:manage", gettext_lazy("党务公开"), "megaphone", TREE_ROLES, "disclosure:"),
     NavItem(

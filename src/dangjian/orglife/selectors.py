@@ -160,7 +160,9 @@ def committee_members(org: Organization) -> QuerySet[Member]:
 
 
 def has_committee(org: Organization) -> bool:
-    return LeadershipPosition.objects.filter(org=org, ended_on__isnull=True, post__in=TEAM_POSTS).exists()
+    """Whether the organization has a 支委会 now: 3 or more people in its current team (rules.has_committee)."""
+    team = LeadershipPosition.objects.filter(org=org, ended_on__isnull=True, post__in=TEAM_POSTS).count()
+    return rules.has_committee(team)
 
 
 def _guest_member_ids(org: Organization) -> QuerySet:

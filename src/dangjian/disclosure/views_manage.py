@@ -9,6 +9,7 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -22,6 +23,7 @@ from dangjian.orgs.models import Organization
 from . import rules, selectors, services
 from .forms import ItemFilterForm, ItemForm, WithdrawForm
 from .models import DisclosureItem, ItemState
+from .views_public import attachment_response
 
 PAGE_SIZE = 50
 WITHIN_CHOICES_LIMIT = 200
@@ -29,7 +31,7 @@ ORG_CHOICES_LIMIT = 1000
 DEFAULT_DAYS = 30
 
 
-def _submit(request, form, action) -> tuple[object | None, int, str]:
+def submit(request, form, action) -> tuple[object | None, int, str]:
     """Validate `form` and run one service call: (result, status, refusal reason)."""
     if request.method != "POST":
         return None, 200, ""
@@ -120,7 +122,7 @@ def manage(request):
     return render(request, "disclosure/manage/list.html", context)
 
 
-def _form_page(request, *, form, title, status=200, refusal="", crumbs, cancel_url, **extra):
+def form_page(request, *, form, title, status=200, refusal="", crumbs, cancel_url, **extra):
     context = {
         "form": form,
         "title": title,
@@ -165,11 +167,11 @@ def item_new(request):
             attachment=data.get("attachment"),
         )
 
-    item, status, refusal = _submit(request, form, publish)
+    item, status, refusal = submit(request, form, publish)
     if item is not None:
         messages.success(request, _("已发布“%(title)s”") % {"title": item.title})
         return redirect("disclosure:item_detail", pk=item.pk)
-    return _form_page(
+    return form_page(
         request,
         form=form,
         title=_("发布公开事项"),
@@ -233,7 +235,7 @@ def item_edit(request, pk):
             remove_attachment=data.get("remove_attachment", False),
         )
 
-    updated, status, refusal = _submit(request, form, update)
+    updated, status, refusal = submit(request, form, update)
     if updated is not None:
         messages.success(request, _("已保存修改"))
         return redirect("disclosure:item_detail", pk=item.pk)
@@ -242,7 +244,7 @@ def item_edit(request, pk):
         refusal = _(
             "已公开或已撤回的事项不能修改；如需更正，请撤回后重新发布（党务公开条例（试行）第十五条）"
         )
-    return _form_page(
+    return form_page(
         request,
         form=form,
         title=_("修改公开事项"),
@@ -261,7 +263,7 @@ def item_withdraw(request, pk):
     item = selectors.item_or_404(user=request.user, pk=pk)
     today = timezone.localdate()
     form = WithdrawForm(request.POST if request.method == "POST" else None)
-    withdrawn, status, refusal = _submit(
+    withdrawn, status, refusal = submit(
         request,
         form,
         lambda data: services.item_withdraw(actor=request.user, item=item, reason=data["reason"]),
@@ -272,7 +274,7 @@ def item_withdraw(request, pk):
     if request.method != "POST" and not rules.may_withdraw(item.expires_on, item.is_withdrawn, today):
         status, form = 409, None
         refusal = _("该事项已经撤回") if item.is_withdrawn else _("该事项已过截止日期，不再公开，无需撤回")
-    return _form_page(
+    return form_page(
         request,
         form=form,
         title=_("撤回公开事项"),
@@ -288,10 +290,6 @@ def item_withdraw(request, pk):
 
 @login_required
 def item_file(request, pk):
-    from django.http import Http404
-
-    from .views_public import attachment_response
-
     item = selectors.item_or_404(user=request.user, pk=pk)
     if not item.attachment:
         raise Http404(_("该公开事项没有附件"))

@@ -19,7 +19,7 @@ from dangjian.sites.services.evaluation import SURVEY_STATES
 
 from . import sheets
 from .forms import SheetForm
-from .views_manage import _form_page, _submit
+from .views_manage import form_page, submit
 
 
 @never_cache
@@ -31,7 +31,7 @@ def survey_sheet(request, pk):
     ):
         raise PermissionDenied(_("测评码由申报组织的上级党组织生成"))
     form = SheetForm(request.POST if request.method == "POST" else None)
-    codes, status, refusal = _submit(
+    codes, status, refusal = submit(
         request,
         form,
         lambda data: site_services.survey_codes_generate(
@@ -53,7 +53,7 @@ def survey_sheet(request, pk):
     if request.method != "POST" and application.state not in SURVEY_STATES:
         status, form, refusal = 409, None, _("只有已申报、正在考评的申报可以生成测评码")
     detail_url = reverse("sites:application_detail", args=[application.pk])
-    return _form_page(
+    return form_page(
         request,
         form=form,
         title=_("打印二维码测评单"),

@@ -109,7 +109,7 @@ def item_publish(
 
 
 def _locked(item: DisclosureItem) -> DisclosureItem:
-    return DisclosureItem.objects.select_for_update().select_related("org").get(pk=item.pk)
+    return DisclosureItem.objects.select_for_update(of=("self",)).select_related("org").get(pk=item.pk)
 
 
 @transaction.atomic

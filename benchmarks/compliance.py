@@ -211,7 +211,7 @@ def main() -> None:
         f"{year} 年已召开的会议 {held_count:,} 次（截至 {today}）"
     )
     print(
-        f"{'subtree':<24}{'orgs':>8}{'items':>9}{'selector ms':>13}{'raw SQL ms':>12}{'ratio':>7}{'rules ms':>10}"
+        f"{'subtree':<24}{'orgs':>9}{'items':>11}{'selector ms':>13}{'raw SQL ms':>12}{'ratio':>7}{'rules ms':>10}"
     )
     for org in (root, township):
         if org is None:
@@ -227,7 +227,7 @@ def main() -> None:
             apply_rules(facts)
             rule_times.append(time.perf_counter() - started)
         print(
-            f"{pad(org.name, 24)}{len(facts):>8,}{len(sel_items):>9,}{sel_seconds * 1000:>13.0f}"
+            f"{pad(org.name, 24)}{len(facts):>9,}{len(sel_items):>11,}{sel_seconds * 1000:>13.0f}"
             f"{raw_seconds * 1000:>12.0f}{sel_seconds / raw_seconds:>7.2f}{statistics.median(rule_times) * 1000:>10.0f}"
         )
 

@@ -65,7 +65,7 @@ def main() -> None:
     django.setup()
     from django.conf import settings
     from django.db import connection
-    from django.utils import timezone
+    from django.utils import timezone, translation
 
     from dangjian.accounts.models import User
     from dangjian.members.models import GONE_STATUSES, Member
@@ -159,7 +159,7 @@ def main() -> None:
             if group_id is not None:
                 in_group[group_id] = in_group.get(group_id, 0) + n
         for org_id, kind, month_number, n in held_rows:
-            held.setdefault(org_id, {}).setdefault(kind, []).extend([dt.date(year, int(month_number), 1)] * n)
+            held.setdefault(org_id, {}).setdefault(kind, {})[int(month_number)] = n
         facts = []
         for (
             org_id,
@@ -189,8 +189,11 @@ def main() -> None:
 
     def apply_rules(facts) -> list[tuple]:
         items = []
+        language = translation.get_language()
         for org_id, fact, held, talk in facts:
-            for s in rules.compliance(fact, year, held, today, lecture_period=lecture_period, talk=talk):
+            for s in rules.compliance_by_month(
+                fact, year, held, today, lecture_period=lecture_period, talk=talk, language=language
+            ):
                 items.append((org_id, s.meeting_kind, s.period.label, s.required, s.held, s.state))
         return items
 

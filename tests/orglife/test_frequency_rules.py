@@ -303,3 +303,29 @@ def test_a_missed_item_is_overdue_and_a_met_one_is_never_reminded():
     found = items(statuses(branch(), {"themed_day": [dt.date(YEAR, 5, 2)]}), "themed_day")
     assert rules.reminder_level(found["2026-04"], MID_MAY) == rules.OVERDUE
     assert rules.reminder_level(found["2026-05"], dt.date(YEAR, 5, 30)) is None
+
+
+@settings(deadline=None)
+@given(
+    days=st.lists(
+        st.dates(min_value=dt.date(YEAR - 1, 11, 1), max_value=dt.date(YEAR + 1, 2, 1)), max_size=40
+    ),
+    today=st.dates(min_value=dt.date(YEAR, 1, 1), max_value=dt.date(YEAR + 1, 1, 10)),
+    established=st.none() | st.dates(min_value=dt.date(YEAR - 1, 1, 1), max_value=dt.date(YEAR, 12, 31)),
+)
+def test_counting_by_month_gives_the_same_items_as_listing_the_dates(days, today, established):
+    kinds = ("assembly", "committee", "lecture", "themed_day", "life_meeting", "appraisal", "talk")
+    held = {
+        kind: [day for index, day in enumerate(days) if index % len(kinds) == k]
+        for k, kind in enumerate(kinds)
+    }
+    by_month: dict[str, dict[int, int]] = {}
+    for kind, dates in held.items():
+        for day in dates:
+            if day.year == YEAR:
+                by_month.setdefault(kind, {})[day.month] = by_month.get(kind, {}).get(day.month, 0) + 1
+    facts = branch(established_on=established)
+    found = rules.compliance(facts, YEAR, held, today)
+    assert found == rules.compliance_by_month(facts, YEAR, by_month, today)
+    for status in found:  # each period counts exactly the dates inside it
+        assert status.held == sum(1 for day in held[status.meeting_kind] if day in status.period)

@@ -344,15 +344,6 @@ def _periods(year: int, kind: str) -> tuple[periods.Period, ...]:
     return tuple(periods.periods_of_year(year, kind))
 
 
-def _period_start(day: dt.date, kind: str) -> dt.date:
-    """First day of the month, quarter or year holding `day` (periods.period_of(day, kind).start, faster)."""
-    if kind == periods.MONTH:
-        return dt.date(day.year, day.month, 1)
-    if kind == periods.QUARTER:
-        return dt.date(day.year, (day.month - 1) // 3 * 3 + 1, 1)
-    return dt.date(day.year, 1, 1)
-
-
 def compliance(
     facts: OrgFacts,
     year: int,
@@ -368,36 +359,81 @@ def compliance(
     `talk` is (members who should have had a 谈心谈话 this year, members who had one); without it, one
     recorded talk meets the year.
     """
-    statuses = []
-    always = facts.established_on is None and facts.dissolved_on is None
-    for requirement in requirements(facts, lecture_period):
-        by_period: dict[dt.date, int] = {}
-        for day in held.get(requirement.meeting_kind, ()):
+    by_month: dict[str, dict[int, int]] = {}
+    for kind, dates in held.items():
+        months = by_month.setdefault(kind, {})
+        for day in dates:
             if day.year == year:
-                start = _period_start(day, requirement.period_kind)
-                by_period[start] = by_period.get(start, 0) + 1
+                months[day.month] = months.get(day.month, 0) + 1
+    return compliance_by_month(facts, year, by_month, today, lecture_period=lecture_period, talk=talk)
+
+
+def compliance_by_month(
+    facts: OrgFacts,
+    year: int,
+    held: dict[str, dict[int, int]],
+    today: dt.date,
+    *,
+    lecture_period: str = periods.QUARTER,
+    talk: tuple[int, int] | None = None,
+    language: str | None = None,
+) -> list[PeriodStatus]:
+    """`compliance` with the meetings of `year` already counted per kind and month number (1–12), as a database
+    groups them; `language` (of the sources) may be given once by a caller doing many organizations."""
+    statuses = []
+    # Whether the organization existed for the whole year (most do): then every period applies.
+    always = (facts.established_on is None or facts.established_on <= dt.date(year, 1, 1)) and (
+        facts.dissolved_on is None or facts.dissolved_on > dt.date(year, 12, 31)
+    )
+    found = _requirements(
+        facts.kind,
+        facts.is_grassroots,
+        facts.has_committee,
+        facts.members > 0,
+        lecture_period,
+        language or translation.get_language(),
+    )
+    for requirement in found:
+        months = held.get(requirement.meeting_kind, {})
+        span = _SPANS[requirement.period_kind]
         for period in _periods(year, requirement.period_kind):
             if period.start > today or not (always or applies_in(facts, period)):
                 continue
-            required, count = 1, by_period.get(period.start, 0)
             if requirement.meeting_kind == TALK and talk is not None:
                 required, count = talk
                 if required == 0:
                     continue
+            elif span == 1:
+                required, count = 1, months.get(period.start.month, 0)
+            elif span == 12:
+                required, count = 1, sum(months.values())
+            else:
+                first = period.start.month
+                required, count = (
+                    1,
+                    months.get(first, 0) + months.get(first + 1, 0) + months.get(first + 2, 0),
+                )
             if count >= required:
                 state = MET
             elif period.has_ended(today):
                 state = MISSED
             else:
                 state = OPEN
-            key = (requirement.meeting_kind, period, required, count, state, requirement.source)
+            # Keyed on the period's identity: periods come from the cached _periods, and a cached status keeps
+            # its period alive, so the id cannot be reused while the key is in the table.
+            key = (requirement.meeting_kind, id(period), required, count, state, requirement.source)
             status = _STATUSES.get(key)
             if status is None:
                 if len(_STATUSES) > 50_000:
                     _STATUSES.clear()
-                status = _STATUSES[key] = PeriodStatus(*key)
+                status = _STATUSES[key] = PeriodStatus(
+                    requirement.meeting_kind, period, required, count, state, requirement.source
+                )
             statuses.append(status)
     return statuses
+
+
+_SPANS = {periods.MONTH: 1, periods.QUARTER: 3, periods.YEAR: 12}  # months in a period
 
 
 # PeriodStatus is immutable and most organizations share the same few values, so equal ones are made once

@@ -24,7 +24,7 @@ from django.conf import settings
 from django.db import connection
 from django.db.models import Count, IntegerField, Q, QuerySet
 from django.db.models.functions import Cast, ExtractMonth, Substr
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from dangjian.core import periods, scoping, tree
 from dangjian.members.models import Member, Status
@@ -261,19 +261,19 @@ def _compute(org_rows: list[dict], where: _Where, year: int, today: dt.date) -> 
     )
     team = {row["org_id"]: row["n"] for row in team_rows}
 
-    # Held meetings per (organization, kind, month): each becomes that many dates on the month's first day,
-    # which is all rules.compliance needs (its periods are months, quarters and the year).
-    held: dict[int, dict[str, list[dt.date]]] = defaultdict(lambda: defaultdict(list))
+    # Held meetings counted per (organization, kind, month), as rules.compliance_by_month takes them.
+    held: dict[int, dict[str, dict[int, int]]] = defaultdict(dict)
     meeting_rows = (
         Meeting.objects.filter(where.orgs("org_path", "org_id"))
         .filter(state=MeetingState.HELD, held_on__gte=start, held_on__lte=end)
         .annotate(month=_month_of("held_on"))
         .values("org_id", "kind", "month")
         .annotate(n=Count("id"))
+        .values_list("org_id", "kind", "month", "n")
         .order_by()
     )
-    for row in meeting_rows:
-        held[row["org_id"]][row["kind"]].extend([dt.date(year, row["month"], 1)] * row["n"])
+    for org_id, kind, month, n in meeting_rows:
+        held[org_id].setdefault(kind, {})[month] = n
 
     # 谈心谈话: the branch's talkable members present at any held talk of the year (wherever it was recorded).
     # The talks are picked first (a subquery), so the database reads only their attendance rows.
@@ -297,6 +297,7 @@ def _compute(org_rows: list[dict], where: _Where, year: int, today: dt.date) -> 
     talked = {row["member__org_id"]: row["n"] for row in talked_rows}
 
     lecture_period = settings.DANGJIAN_RULES["LECTURE_PERIOD"]
+    language = translation.get_language()
     results = []
     for row in org_rows:
         org_id, kind = row["id"], row["kind"]
@@ -310,8 +311,14 @@ def _compute(org_rows: list[dict], where: _Where, year: int, today: dt.date) -> 
             dissolved_on=row["dissolved_on"],
         )
         talk = (talkable.get(org_id, 0), talked.get(org_id, 0)) if kind == OrgKind.BRANCH else None
-        statuses = rules.compliance(
-            facts, year, held.get(org_id, {}), today, lecture_period=lecture_period, talk=talk
+        statuses = rules.compliance_by_month(
+            facts,
+            year,
+            held.get(org_id, {}),
+            today,
+            lecture_period=lecture_period,
+            talk=talk,
+            language=language,
         )
         results.append(
             OrgCompliance(

@@ -62,7 +62,7 @@ class Life:
     # helpers
 
     def pick(self, options: list[str]) -> str:
-        return options[self.rng.randrange(len(options))]
+        return options[int(self.rng.random() * len(options))]
 
     def study(self) -> str:
         extra = STUDY_BY_DOMAIN.get(self.domain, [])
@@ -130,8 +130,7 @@ class Life:
             and (self.detail or kind in (rules.LECTURE, rules.TRAINING))
         ):
             marked = marks(day) if marks else self.draw(day, attendees, turnout)
-            for person, attendance, note in marked:
-                self.w.attend(meeting_id, person.id, attendance, note)
+            self.w.attend(meeting_id, marked)
         return meeting_id, marked
 
     def draw(
@@ -141,7 +140,7 @@ class Life:
         rng, marked = self.rng, []
         rate = self.habits.turnout if turnout is None else turnout
         for person in people:
-            if not person.listed_on(day):
+            if person.joined_on >= day:  # not a member yet (Person.listed_on)
                 continue
             roll, note = rng.random(), ""
             if person.hosted:
@@ -498,7 +497,8 @@ class BranchLife(Life):
         if len(people) < 2:
             return
         talkers = cadres or people[:1]
-        covered = [p for p in people if p not in talkers and (share >= 1 or rng.random() < share)]
+        talking = {p.id for p in talkers}
+        covered = [p for p in people if p.id not in talking and (share >= 1 or rng.random() < share)]
         pairs = list(pairwise(talkers))  # committee members among themselves
         pairs += [(talkers[i % len(talkers)], person) for i, person in enumerate(covered)]
         if len(talkers) == 1 and covered and share >= 1:
@@ -526,8 +526,9 @@ class BranchLife(Life):
                 place="电话（视频）" if by_phone else self.pick([*self.places, "党员家中"]),
                 minutes=self.pick(TALK_NOTES),
             )
-            self.w.attend(meeting_id, talker.id, PRESENT)
-            self.w.attend(meeting_id, other.id, PRESENT, "视频通话" if by_phone else "")
+            self.w.attend(
+                meeting_id, [(talker, PRESENT, ""), (other, PRESENT, "视频通话" if by_phone else "")]
+            )
 
     def run_groups(self) -> None:
         for group, leader in self.groups:

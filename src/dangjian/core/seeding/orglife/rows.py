@@ -3,7 +3,9 @@
 import datetime as dt
 import json
 from collections import Counter
+from collections.abc import Iterable
 from decimal import Decimal
+from typing import Any
 
 from django.db import connection
 from django.utils import timezone
@@ -43,6 +45,10 @@ class Writer:
         self.states: Counter = Counter()
         self.sqlite = connection.vendor == "sqlite"
         self.zone = timezone.get_current_timezone()
+        # Values repeated over millions of rows, converted once.
+        self._stamps: dict[tuple[dt.date, int], object] = {}
+        self._hours: dict[float, Decimal] = {}
+        self._items: dict[tuple[str, ...], str] = {}
 
     def _next(self, model: type) -> int:
         value = self.ids[model]
@@ -52,13 +58,22 @@ class Writer:
     def stamp(self, day: dt.date, hour: int):
         """A timestamp in database form: bulk.insert_rows sends dates as ISO text on SQLite, but Django keeps
         datetimes there as "YYYY-MM-DD HH:MM:SS" (UTC), so they go as that text, ready made."""
-        moment = dt.datetime.combine(day, dt.time(hour), tzinfo=self.zone)
-        if self.sqlite:
-            return _Ready(connection.ops.adapt_datetimefield_value(moment))
-        return moment
+        key = (day, hour)
+        found = self._stamps.get(key)
+        if found is None:
+            moment = dt.datetime.combine(day, dt.time(hour), tzinfo=self.zone)
+            found = _Ready(connection.ops.adapt_datetimefield_value(moment)) if self.sqlite else moment
+            self._stamps[key] = found
+        return found
 
     def meeting(self, unit: Unit, kind: str, state: str, held_on: dt.date, **values) -> int:
         meeting_id = self._next(Meeting)
+        hours = values.get("hours", 0)
+        if hours not in self._hours:
+            self._hours[hours] = Decimal(str(hours))
+        items = tuple(values.get("themed_items", ()))
+        if items not in self._items:
+            self._items[items] = json.dumps(list(items))
         created = (
             self.stamp(held_on, 20)
             if state != PLANNED
@@ -80,9 +95,9 @@ class Writer:
                 values.get("lecturer", ""),
                 values.get("minutes", ""),
                 values.get("resolutions", ""),
-                Decimal(str(values.get("hours", 0))),
+                self._hours[hours],
                 values.get("ends_on"),
-                json.dumps(values.get("themed_items", [])),
+                self._items[items],
                 values.get("themed_extra", ""),
                 values.get("held_as", ""),
                 values.get("cancel_reason", ""),
@@ -95,9 +110,10 @@ class Writer:
         self.states[state] += 1
         return meeting_id
 
-    def attend(self, meeting_id: int, member_id: int, attendance: str, note: str = "") -> None:
-        self.rows[MeetingAttendee].append(
-            (self._next(MeetingAttendee), meeting_id, member_id, attendance, note)
+    def attend(self, meeting_id: int, marked: Iterable[tuple[Any, str, str]]) -> None:
+        """Attendance of one meeting: (person, attendance, note) for each; ids are given when written."""
+        self.rows[MeetingAttendee].extend(
+            (meeting_id, person.id, attendance, note) for person, attendance, note in marked
         )
 
     def vote(self, meeting_id: int, day: dt.date, motion: str, outcome: rules.VoteOutcome, **values) -> None:
@@ -142,6 +158,10 @@ class Writer:
         ):
             rows = self.rows[model]
             if rows:
+                if model is MeetingAttendee:
+                    first = self.ids[model]
+                    self.ids[model] = first + len(rows)
+                    rows = [(first + i, *row) for i, row in enumerate(rows)]
                 bulk.insert_rows(model, fields, rows)
                 if model is not Meeting:
                     self.counts[model._meta.model_name] += len(rows)

@@ -414,7 +414,7 @@ class BranchLife(Life):
                 cadre_start,
                 attendees=self.team.people,
                 cancellable=False,
-                turnout=0.92,
+                turnout=0.96,
                 topic=f"{year}年{CADRE_TRAINING}",
                 ends_on=cadre_start + dt.timedelta(days=2),
                 hours=rules.hours_for(days=3),

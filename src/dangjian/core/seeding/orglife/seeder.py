@@ -165,8 +165,7 @@ class Seeder:
             habits.profile, habits.held_from = "dormant", rng.randint(3, 5)
             return habits
         if profile == "model" or (profile == "no_review" and not last_year):
-            trainings = ("spring", "autumn", "winter") if rng.random() < 0.85 else ("spring", "winter")
-            return Habits(profile, rng.uniform(0.88, 0.97), talk_share=1.0, trainings=trainings)
+            return Habits(profile, rng.uniform(0.88, 0.97), talk_share=1.0)
         if profile == "no_review":
             skip = {rules.LIFE_MEETING: {1}} if rng.random() < 0.5 else {rules.APPRAISAL: {1}}
             if rng.random() < 0.5:

@@ -6,7 +6,8 @@ The two campaigns are those of the year before the seed's reference day (`--toda
 they are called 2025 and 2026 (the years of the default reference day).
 
 - **2025** (closed): the catalogues of the year, a campaign with the seeds' 40-site breakdown (方案三: 农村 18 =
-  3 示范乡镇 + 15 示范村, 社区 3, 企业 5 = 2 国有 + 3 非公, 机关 10, 事业单位 4); applications of every domain with
+  3 示范乡镇 + 15 示范村, 社区 3, 企业 5 = 2 国有 + 3 非公, 机关 10, 事业单位 4; in proportion in a county smaller
+  than the seeds', see `quotas_for`); applications of every domain with
   plans and self-evaluations, the township committees' pre-review (a few declined), reviewers (the accounts
   pingshen, pingshen2, pingshen3) scoring by 查阅资料 / 现场验收 / 座谈走访, the mass survey answered with its
   one-time codes (a few satisfaction rates below 90%), the evaluation, a public notice of the best of each
@@ -18,20 +19,26 @@ they are called 2025 and 2026 (the years of the default reference day).
   which fall below the pass mark and are revoked (摘牌) with a reason; 末位管理 with rectifications and award
   bars, most rectifications closed since; and, in the featured township (xiangzhen), the township-tier
   selection of the autumn still under way: applications awaiting the officer's pre-review, under review by
-  pingshen (one scored, one half scored, one not at all), evaluated, and under a public notice running on the
+  pingshen (one half scored, one not yet begun), evaluated, and under a public notice running on the
   reference day, with an objection still open. zhibu's branch is among the 2026 applicants.
 
 Every step happens on its own day of the campaign calendar (sites.rules.default_deadlines), and only if that
 day is not after the reference day: with an earlier reference day the current campaign is simply not as far
-along. Scores and survey answers go through the services too (a few seconds at the demo size); the number of
-applications depends on the size of the tree, capped by the quotas, never on the number of members.
+along. Every state change goes through the services. The scores (self-evaluation, reviewers, re-review) and
+the survey's codes and answers are written in bulk exactly as their services write them — the same rows, one
+audit entry per call — since a query per score made the seed minutes long. What remains is dominated by the
+automatic metrics the services compute at submission, evaluation and re-review (organizational-life
+compliance, meetings held, study hours: sites.metrics). The number of applications follows the quotas, so it
+is bounded by the seeds' 40 a year and never grows with the number of members.
 
-Audit entries are written as the seed's own (membership._as_seed_entries), so `seed --flush` still works.
+Audit entries are written as the seed's own (membership._as_seed_entries), so `seed --flush` still works; the
+catalogues are loaded as `dangjian load_catalogues` loads them (entries naming no account or organization).
 Survey codes are random by design (sites.survey), so their hashes differ between runs; everything else is
 decided by `--seed` and `--today`.
 """
 
 import datetime as dt
+import math
 import random
 import time
 from collections import Counter, defaultdict
@@ -66,6 +73,7 @@ from dangjian.sites.models import (
 )
 from dangjian.sites.services.management import scored_by_hand
 
+from . import places
 from .county import CountyPlan, Unit
 from .membership import _as_seed_entries, _on_day
 from .names import NameMaker
@@ -133,10 +141,18 @@ RECTIFICATION_DONE = [
 COMMENTS = ["支部书记很负责，办事方便多了", "活动室常开门，希望多组织培训", "党员带头搞卫生，村里变化大"]
 
 
-def fit_quotas(wanted: dict[tuple[str, str], int], available: dict[str, int], rivals: int = 1):
-    """Each (domain, tier) quota as wanted, or fewer when the domain has too few candidate organizations:
-    at least `rivals` more candidates than places remain, so the designation is still a choice."""
-    return {key: max(0, min(number, available.get(key[0], 0) - rivals)) for key, number in wanted.items()}
+def quotas_for(scale: float, available: dict[str, int], rivals: int = 1) -> dict[tuple[str, str], int]:
+    """The seeds' 40-site breakdown (rules.DEFAULT_QUOTAS) for a county of `scale` (1 = the seeds' county of
+    about ten townships): exactly those numbers from scale 1 up, in proportion below it (rounded, at least
+    one place per domain), and never more than a domain's candidate organizations less `rivals`, so that the
+    designation stays a choice."""
+    share = min(scale, 1.0)
+    return {
+        (domain, tier): max(
+            0, min(max(1, math.floor(number * share + 0.5)), available.get(domain, 0) - rivals)
+        )
+        for (domain, tier), number in rules.DEFAULT_QUOTAS.items()
+    }
 
 
 def _half(value: float) -> Decimal:
@@ -170,6 +186,9 @@ class _Programme:
         self.town_path = Organization.objects.get(pk=plan.featured_township.id).path
         self.featured_branch = plan.featured_branch.id
         self.units = [u for u in plan.units if _may_apply(u, plan.root)]
+        # The county's size against the seeds' county (about ten townships): quotas follow it up to 1.
+        townships = sum(1 for u in self.units if u.kind == "committee" and u.domain == "township")
+        self.scale = townships / len(places.TOWNSHIPS)
         self.loaded: dict[int, Organization] = {}
         self.min_answers = settings.DANGJIAN_SITES["SURVEY_MIN_ANSWERS"]
         self.holidays, self.extra_workdays = services.applications.notice_calendar()
@@ -264,12 +283,13 @@ class _Programme:
         """The county-tier applicants of a campaign and its quotas, fitted to the candidates available."""
         rng = self.rng
         pool = self.candidates(exclude)
-        quotas = fit_quotas(rules.DEFAULT_QUOTAS, {d: len(orgs) for d, orgs in pool.items()})
+        quotas = quotas_for(self.scale, {d: len(units) for d, units in pool.items()})
         entries: list[Entry] = []
         for (domain, _tier), quota in sorted(quotas.items()):
             units = list(pool.get(domain, []))
             rng.shuffle(units)
-            wanted = [("evaluate", quota + UNSELECTED.get(domain, 0)), ("decline", DECLINED.get(domain, 0))]
+            unselected = min(UNSELECTED.get(domain, 0), quota)  # a small county has fewer rivals too
+            wanted = [("evaluate", quota + unselected), ("decline", DECLINED.get(domain, 0))]
             if overdue:
                 wanted.append(("overdue", OVERDUE.get(domain, 0)))
             for fate, number in wanted:
@@ -478,17 +498,15 @@ class _Programme:
     def campaign(self, year: int, *, current: bool) -> Campaign | None:
         """Open the year's campaign and take its county-tier applications as far as the calendar allows."""
         opening = dt.date(year, 2, 20)
-        if not self.at(dt.date(year, 2, 10)):
-            return None
-        services.catalogue_load(year=year, actor=self.admin)
-        quotas, entries = self.applicants(exclude=self.sites_last_year if current else set(), overdue=current)
+        # This year the featured township keeps a few villages for its own (township-tier) selection.
+        town = self.town_entries(exclude=self.sites_last_year) if current else []
+        quotas, entries = self.applicants(
+            exclude=self.sites_last_year | {e.org.pk for e in town}, overdue=current
+        )
         if current:
-            town = self.town_entries(exclude={e.org.pk for e in entries} | self.sites_last_year)
             featured = next((u for u in self.units if u.id == self.featured_branch), None)
             if featured is not None:  # zhibu's branch applies this year, and means it
                 entries.append(self.entry(featured, "evaluate", quality=0.97))
-        else:
-            town = []
         if not self.at(opening):
             return None
         campaign = services.campaign_open(
@@ -756,6 +774,11 @@ def seed_sites(*, plan: CountyPlan, seed: int, today: dt.date, members: int, say
     """Write the demo programme (see the module docstring); returns the reviewer accounts it opened."""
     started = time.perf_counter()
     rng = random.Random(f"dangjian:{seed}:sites")
+    with translation.override("zh-hans"):
+        # The shipped catalogues of both years, loaded as `dangjian load_catalogues` loads them (the loader's
+        # own audit entries, naming no account and no organization).
+        for year in (today.year - 1, today.year):
+            services.catalogue_load(year=year)
     with translation.override("zh-hans"), _on_day() as set_day, _as_seed_entries():
         programme = _Programme(plan=plan, rng=rng, today=today, set_day=set_day)
         accounts = programme.run()

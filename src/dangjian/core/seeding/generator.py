@@ -26,7 +26,7 @@ from dangjian.members.models import GONE_STATUSES, Member
 from dangjian.members.strokes import name_key
 from dangjian.orgs.models import LeadershipPosition, Organization, OrgKind
 
-from . import bulk, membership, orglife, teams
+from . import bulk, membership, orglife, sites, teams
 from .county import BASE_MEMBERS, SPECIAL_BRANCHES, TIDY, CountyPlan, Unit, add_groups, plan_county
 from .names import NameMaker
 from .people import NO_WORK_UNIT, PROBATIONARY_SHARE, PersonMaker
@@ -241,6 +241,8 @@ def _generate(*, seed: int, members: int, scale: float, today: dt.date, say: Pro
     from .recruitment import seed_recruitment
 
     seed_recruitment(plan=plan, seed=seed, today=today, members=members, say=say)
+    # Two years of the demonstration-site programme through its services, with the reviewer accounts.
+    summary.accounts += sites.seed_sites(plan=plan, seed=seed, today=today, members=members, say=say)
     summary.seconds["total"] = time.perf_counter() - started
 
     audit.record(

@@ -337,6 +337,12 @@ ALLOWED_TO_MEMBERS = (
     "accounts:login",
     "accounts:logout",
     "set_language",
+    # The public face (党务公开栏, survey, objections) is open to everyone, signed in or not.
+    "disclosure:board",
+    "disclosure:org_board",
+    "disclosure:survey",
+    "disclosure:item",
+    "disclosure:objection",
 )
 SKIPPED_PREFIXES = ("api/", "django-admin/", "i18n/", "static/")
 

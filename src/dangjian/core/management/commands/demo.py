@@ -16,7 +16,7 @@ from dangjian.orgs.models import Organization
 from .worker import start_worker_process, stop_worker_process
 
 DEFAULT_ADDRPORT = "127.0.0.1:8000"
-DEMO_USERNAMES = ("admin", "xiangzhen", "zhibu", "dangyuan")
+DEMO_USERNAMES = ("admin", "xiangzhen", "zhibu", "dangyuan", "pingshen")
 
 
 def pad(text: str, width: int) -> str:

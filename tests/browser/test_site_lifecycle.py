@@ -9,7 +9,6 @@ later past the notice (time-machine moves the live server's clock too). Screensh
 """
 
 import datetime as dt
-import importlib
 import re
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -17,86 +16,12 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless=new",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-    "--disable-sync",
-]
+from tests.browser.signin import sign_in
+
 SHOTS = Path("/tmp")
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 APPLY_ON = dt.datetime(2026, 4, 15, 9, tzinfo=SHANGHAI)  # a Wednesday of the 组织实施 phase
 AFTER_NOTICE = dt.datetime(2026, 4, 22, 9, tzinfo=SHANGHAI)  # five working days from the 15th end on the 21st
-
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(
-        not CHROMIUM.exists(),
-        reason="浏览器测试需要 Debian 的 chromium 软件包（/usr/bin/chromium）：apt-get install chromium",
-    ),
-]
-
-
-@pytest.fixture
-def audit_cleanup(transactional_db):
-    """Let the transactional test's flush empty the append-only audit table on SQLite (see test_org_tree)."""
-    yield
-    from django.db import connection
-
-    if connection.vendor != "sqlite":
-        return
-    append_only = importlib.import_module("dangjian.core.migrations.0003_audit_append_only")
-    with connection.cursor() as cursor:
-        cursor.execute("DROP TRIGGER IF EXISTS core_auditentry_no_delete")
-        cursor.execute("DELETE FROM core_auditentry")
-        for statement in append_only.SQLITE:
-            if "no_delete" in statement:
-                cursor.execute(statement)
-
-
-@pytest.fixture
-def browser(monkeypatch, audit_cleanup):
-    """A Chromium; `browser.open()` gives a page in a fresh context (its own cookies), collecting problems."""
-    # Playwright's sync API keeps an event loop in this thread; Django would then refuse the ORM calls
-    # that the fixtures and assertions make from it.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    from playwright.sync_api import sync_playwright
-
-    problems: list[str] = []
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-
-        def open_page():
-            context = chromium.new_context(viewport={"width": 1400, "height": 900}, locale="zh-CN")
-            page = context.new_page()
-            page.set_default_timeout(15_000)
-            page.on("pageerror", lambda error: problems.append(f"script error: {error}"))
-            page.on("requestfailed", lambda request: problems.append(f"failed: {request.url}"))
-            page.on(
-                "response",
-                lambda response: (
-                    response.status >= 400 and problems.append(f"{response.status}: {response.url}")
-                ),
-            )
-            page.on("dialog", lambda dialog: dialog.accept())  # the "确定……吗？" confirmations
-            return page
-
-        chromium.open = open_page
-        chromium.problems = problems
-        yield chromium
-        chromium.close()
-
-
-def sign_in(page, base_url: str, username: str, next_path: str) -> None:
-    page.goto(base_url + next_path)
-    page.get_by_label("用户名").fill(username)
-    page.get_by_label("密码").fill("dangjian2026")
-    page.get_by_role("button", name="登录").click()
-    page.wait_for_url(base_url + next_path)
 
 
 def fill_scores(page) -> int:

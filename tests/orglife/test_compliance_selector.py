@@ -150,6 +150,20 @@ def test_members_out_of_contact_or_suspended_are_not_expected_to_have_a_talk(per
     assert (talk.required, talk.held, talk.state) == (2, 2, rules.MET)
 
 
+def test_members_admitted_after_the_year_owe_no_talk_for_it(personas, county):
+    branch = county.village_b1
+    people = members_of(branch)
+    people[0].joined_on = dt.date(YEAR + 1, 1, 1)  # admitted the day after the year ended
+    people[1].joined_on = dt.date(YEAR, 12, 31)  # a member on its last day: owes the year's talk
+    for person in people[:2]:
+        person.save(update_fields=["joined_on"])
+    meeting(branch, "talk", dt.date(YEAR, 3, 1), present=people[2:])
+    meeting(branch, "talk", dt.date(YEAR + 1, 1, 5), present=people[:1])  # next year's talk counts next year
+    found = report_for(personas.admin, county.root, today=dt.date(YEAR + 1, 1, 10)).get(branch.pk)
+    talk = item(found, "talk", "2026")
+    assert (talk.required, talk.held, talk.state) == (4, 3, rules.MISSED)
+
+
 def test_a_talk_recorded_at_another_organization_still_covers_the_member(personas, county):
     branch = county.village_a2
     people = members_of(branch)

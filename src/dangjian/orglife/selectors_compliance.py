@@ -34,7 +34,8 @@ from dangjian.orgs.rules import TEAM_POSTS
 from . import rules
 from .models import Attendance, Meeting, MeetingAttendee, MeetingKind, MeetingState
 
-# Members who can be talked with (谈心谈话 coverage): not those out of contact or with their membership suspended.
+# Members who can be talked with (谈心谈话 coverage): not those out of contact or with their membership suspended,
+# and only those who were members in the year asked about (a member admitted since owes nothing for it).
 TALKABLE_STATUSES = (Status.ACTIVE, Status.MOBILE)
 YEAR_COLUMN = 12  # index of the "全年" column after the twelve months
 
@@ -242,7 +243,9 @@ def _compute(org_rows: list[dict], where: _Where, year: int, today: dt.date) -> 
         Member.objects.counted()
         .filter(where.members())
         .values("org_id", "party_group_id")
-        .annotate(n=Count("id"), talkable=Count("id", filter=Q(status__in=TALKABLE_STATUSES)))
+        .annotate(
+            n=Count("id"), talkable=Count("id", filter=Q(status__in=TALKABLE_STATUSES, joined_on__lte=end))
+        )
         .order_by()
     )
     for row in member_rows:
@@ -282,7 +285,9 @@ def _compute(org_rows: list[dict], where: _Where, year: int, today: dt.date) -> 
     )
     present = MeetingAttendee.objects.filter(attendance=Attendance.PRESENT)
     if _members_first(where):
-        talkers = Member.objects.filter(where.members(), status__in=TALKABLE_STATUSES).values("id")
+        talkers = Member.objects.filter(
+            where.members(), status__in=TALKABLE_STATUSES, joined_on__lte=end
+        ).values("id")
         present = present.filter(member_id__in=talkers).filter(
             meeting__kind=MeetingKind.TALK,
             meeting__state=MeetingState.HELD,
@@ -291,7 +296,7 @@ def _compute(org_rows: list[dict], where: _Where, year: int, today: dt.date) -> 
         )
     else:
         present = present.filter(meeting__in=talks.values("id")).filter(
-            where.members("member__"), member__status__in=TALKABLE_STATUSES
+            where.members("member__"), member__status__in=TALKABLE_STATUSES, member__joined_on__lte=end
         )
     talked_rows = present.values("member__org_id").annotate(n=Count("member_id", distinct=True)).order_by()
     talked = {row["member__org_id"]: row["n"] for row in talked_rows}

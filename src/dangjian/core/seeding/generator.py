@@ -24,6 +24,7 @@ from dangjian.core import audit
 from dangjian.core.models import AuditEntry
 from dangjian.members.models import GONE_STATUSES, Member
 from dangjian.members.strokes import name_key
+from dangjian.orglife.models import Meeting, MeetingAttendee
 from dangjian.orgs.models import LeadershipPosition, Organization, OrgKind
 
 from . import bulk, membership, orglife, sites, teams
@@ -224,9 +225,10 @@ def _generate(*, seed: int, members: int, scale: float, today: dt.date, say: Pro
     )
     summary.positions = len(positions)
     bulk.reset_sequences(Organization, Member, LeadershipPosition)
-    if members >= PARALLEL_FROM:
-        # Fresh statistics, so the planner knows the big tables as they now are.
-        bulk.analyze(Organization, Member, LeadershipPosition)
+    # Fresh statistics, so the planner knows the big tables as they now are: without them it picks a date
+    # index over the tree-path one on SQLite, and on PostgreSQL, inside one transaction that autovacuum cannot
+    # see, it plans nested loops over tables it believes empty.
+    bulk.analyze(Organization, Member, LeadershipPosition)
     summary.accounts = _accounts(plan, builder, positions, say)
     summary.seconds["positions"] = time.perf_counter() - mark
     summary.seconds["total"] = time.perf_counter() - started
@@ -236,6 +238,7 @@ def _generate(*, seed: int, members: int, scale: float, today: dt.date, say: Pro
     mark = time.perf_counter()
     # A year and a bit of meetings, attendance, votes and grades, imperfect on purpose (orglife's docstring).
     orglife.seed_orglife(plan=plan, seed=seed, today=today, members=members, say=say)
+    bulk.analyze(Member, Meeting, MeetingAttendee)
     summary.seconds["orglife"] = time.perf_counter() - mark
     # Member development: cases in every stage and outcome, some overdue, and this year's plans.
     from .recruitment import seed_recruitment

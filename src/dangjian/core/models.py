@@ -17,6 +17,12 @@ class AuditEntry(models.Model):
         LOGIN = "login", _("登录")
         TOKEN = "token", _("签发接口令牌")
         SEED = "seed", _("生成演示数据")
+        HOLD = "hold", _("召开/办结")
+        CANCEL = "cancel", _("取消")
+        DELETE = "delete", _("删除")
+        IMPORT = "import", _("导入")
+        EXPORT = "export", _("导出")
+        TRANSITION = "transition", _("流程流转")
 
     at = models.DateTimeField(_("时间"), auto_now_add=True, db_index=True)
     actor = models.ForeignKey(

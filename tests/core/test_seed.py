@@ -17,8 +17,16 @@ from dangjian.members.models import Member
 from dangjian.orgs import selectors
 from dangjian.orgs.models import Domain, LeadershipPosition, Organization, OrgKind
 from dangjian.orgs.rules import add_years
+from tests.core.seeding import skip_parts
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _county_only(monkeypatch):
+    """The county, its members and teams are tested here; the later parts by their own modules."""
+    skip_parts(monkeypatch, "orglife", "recruitment", "sites")
+
 
 TODAY = dt.date(2026, 11, 28)
 SMALL = {"members": 600, "scale": 0.1, "today": TODAY}

@@ -27,8 +27,16 @@ from dangjian.members.selectors import mobile as mobile_selectors
 from dangjian.members.selectors import selfservice as selfservice_selectors
 from dangjian.members.selectors import transfers as transfer_selectors
 from dangjian.members.services.mobile import transfer_advice
+from tests.core.seeding import skip_parts
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _without_later_parts(monkeypatch):
+    """The membership story is tested here; organizational life and the rest by their own modules."""
+    skip_parts(monkeypatch, "orglife", "recruitment", "sites")
+
 
 TODAY = dt.date(2026, 11, 28)
 SMALL = {"members": 600, "scale": 0.1, "today": TODAY}

@@ -25,10 +25,15 @@ from dangjian.orglife import rules
 from dangjian.orglife.models import AppraisalGrade, Meeting, MeetingAttendee, MeetingKind, Vote
 from dangjian.orgs.models import LeadershipPosition, Organization
 from dangjian.orgs.rules import TEAM_POSTS
+from tests.core.seeding import skip_parts
 
 TODAY = dt.date(2026, 11, 28)
 LAST_YEAR = TODAY.year - 1
 SMALL = {"members": 600, "scale": 0.1, "today": TODAY}
+
+# The module's data lives in one transaction (the `seeded` fixture); the marker also makes pytest-django create
+# the test database when this module runs alone.
+pytestmark = pytest.mark.django_db
 
 
 def own_meetings():
@@ -123,7 +128,10 @@ def digest() -> str:
 def seeded(django_db_setup, django_db_blocker) -> Seeded:
     """Seed once, read everything the tests look at, seed again over it (--flush), then roll it all back."""
     data = Seeded()
-    with django_db_blocker.unblock(), transaction.atomic():
+    with pytest.MonkeyPatch.context() as patch, django_db_blocker.unblock(), transaction.atomic():
+        skip_parts(
+            patch, "recruitment", "sites"
+        )  # they come after organizational life, tested by their modules
         data.output = seed()
         data.orgs = {o.pk: o for o in Organization.objects.all()}
         data.members = {
@@ -364,9 +372,9 @@ def test_the_same_seed_gives_the_same_organizational_life_and_flush_removes_it(s
     assert {Meeting, MeetingAttendee, Vote, AppraisalGrade} <= set(generator._seeded_models())
 
 
-@pytest.mark.django_db
 def test_a_province_sized_seed_keeps_attendance_to_study_hours_outside_the_featured_township(monkeypatch):
     """Above DETAIL_BELOW members only 党课 and training carry attendance, except where the demo accounts look."""
+    skip_parts(monkeypatch, "recruitment", "sites")
     monkeypatch.setattr(seed_orglife, "DETAIL_BELOW", SMALL["members"])
     output = seed()
     assert "只记党课和集中培训" in output

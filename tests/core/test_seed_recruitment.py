@@ -12,8 +12,16 @@ from dangjian.core import scoping
 from dangjian.orglife import rules as orglife_rules
 from dangjian.recruitment import rules
 from dangjian.recruitment.models import CaseStep, DevelopmentCase, DevelopmentPlan
+from tests.core.seeding import skip_parts
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _without_sites(monkeypatch):
+    """The site programme comes after member development and is tested by test_seed_sites."""
+    skip_parts(monkeypatch, "sites")
+
 
 TODAY = dt.date(2026, 11, 28)
 SMALL = {"members": 600, "scale": 0.1, "today": TODAY}

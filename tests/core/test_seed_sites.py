@@ -57,6 +57,7 @@ from dangjian.sites.models import (
     SurveyResponse,
     Tier,
 )
+from tests.core.seeding import skip_parts
 
 TODAY = dt.date(2026, 11, 28)
 LAST, THIS = TODAY.year - 1, TODAY.year
@@ -131,7 +132,8 @@ def seeded(django_db_setup, django_db_blocker):
         runs.append(digest())
         return accounts
 
-    with django_db_blocker.unblock(), transaction.atomic():
+    with pytest.MonkeyPatch.context() as patch, django_db_blocker.unblock(), transaction.atomic():
+        skip_parts(patch, "recruitment")  # member development is tested by test_seed_recruitment
         out = StringIO()
         seed_sites.seed_sites = twice
         try:

@@ -112,6 +112,17 @@ def _frozen_results(application: Application) -> dict[str, metrics.MetricResult]
     }
 
 
+def missing_self_scores(application: Application) -> list[str]:
+    """The manual criteria the applicant has not self-scored yet (no metric computed: submitting asks only this)."""
+    manual = list(
+        application.catalogue.criteria.filter(method=Method.MANUAL)
+        .order_by("sort_order", "id")
+        .values_list("code", flat=True)
+    )
+    scored = set(SelfScore.objects.filter(application=application).values_list("criterion__code", flat=True))
+    return rules.missing_codes(manual, scored)
+
+
 def score_sheet(application: Application, today: dt.date | None = None) -> ScoreSheet:
     today = today or timezone.localdate()
     criteria = list(application.catalogue.criteria.order_by("sort_order", "id"))

@@ -248,17 +248,17 @@ def application_submit(*, actor, application: Application) -> Application:
             % {"fields": "、".join(str(rules.PLAN_LABELS[f]) for f in missing)},
             [{"field": f, "message": _("此项为必填项")} for f in missing],
         )
-    sheet = scoring.score_sheet(application, day)
-    if sheet.missing_self:
+    missing_self = scoring.missing_self_scores(application)
+    if missing_self:
         raise ValidationFailed.field(
             "self_scores",
             _("基层自评不完整，还有 %(n)d 项未评分：%(codes)s")
-            % {"n": len(sheet.missing_self), "codes": "、".join(sheet.missing_self)},
+            % {"n": len(missing_self), "codes": "、".join(missing_self)},
         )
     before = audit.snapshot(application, APPLICATION_FIELDS)
     application = _advance(application, "submit", submitted_on=day, return_reason="")
     event(org=application.org, kind=EventKind.SUBMITTED, on=day, actor=actor, application=application)
-    _record(actor, application, before, summary=_("提交申报"))
+    _record(actor, application, before, summary=_("提交申报"), action="transition")
     return application
 
 
@@ -273,7 +273,7 @@ def application_recommend(*, actor, application: Application) -> Application:
     before = audit.snapshot(application, APPLICATION_FIELDS)
     application = _advance(application, "recommend", recommended_on=day)
     event(org=application.org, kind=EventKind.RECOMMENDED, on=day, actor=actor, application=application)
-    _record(actor, application, before, summary=_("推荐上报"))
+    _record(actor, application, before, summary=_("推荐上报"), action="transition")
     return application
 
 
@@ -300,7 +300,7 @@ def application_return(*, actor, application: Application, reason: str) -> Appli
         actor=actor,
         application=application,
     )
-    _record(actor, application, before, summary=_("退回修改"))
+    _record(actor, application, before, summary=_("退回修改"), action="transition")
     return application
 
 
@@ -348,7 +348,7 @@ def application_evaluate(*, actor, application: Application) -> Application:
         actor=actor,
         application=application,
     )
-    _record(actor, application, before, summary=_("确定考评结果"))
+    _record(actor, application, before, summary=_("确定考评结果"), action="transition")
     return application
 
 
@@ -373,7 +373,7 @@ def application_reject(*, actor, application: Application, reason: str) -> Appli
         actor=actor,
         application=application,
     )
-    _record(actor, application, before, summary=_("确定为未通过"))
+    _record(actor, application, before, summary=_("确定为未通过"), action="transition")
     return application
 
 
@@ -454,7 +454,9 @@ def application_designate(*, actor, application: Application) -> Site:
         application=application,
         site=site,
     )
-    _record(actor, application, before, summary=_("授牌 %(plaque)s") % {"plaque": plaque})
+    _record(
+        actor, application, before, summary=_("授牌 %(plaque)s") % {"plaque": plaque}, action="transition"
+    )
     return site
 
 
@@ -485,7 +487,7 @@ def application_revoke(*, actor, application: Application, reason: str) -> Appli
         application=application,
         site=site,
     )
-    _record(actor, application, before, summary=_("摘牌"))
+    _record(actor, application, before, summary=_("摘牌"), action="transition")
     return application
 
 
@@ -561,9 +563,10 @@ def site_commend(*, actor, site: Site, commended_on: dt.date | None = None) -> S
     )
     audit.record(
         actor=actor,
-        action="update",
+        action="transition",
         obj=site,
         org=site.org,
+        summary=_("表彰示范点 %(plaque)s") % {"plaque": site.plaque_no},
         before=before,
         after=audit.snapshot(site, SITE_FIELDS),
     )

@@ -1,4 +1,5 @@
-"""Recording the audit trail. Every service write calls `record`; so does every reveal of personal data."""
+"""Recording the audit trail. Every service write calls `record`; so does every reveal of personal data, and
+every export of it (`export`: who, which organization's scope, what and how many)."""
 
 import datetime as dt
 import decimal
@@ -37,8 +38,12 @@ def record(
     after: dict | None = None,
     request=None,
 ) -> AuditEntry:
-    ip = request.META.get("REMOTE_ADDR") if request is not None else current_ip.get()
     user = actor if getattr(actor, "is_authenticated", False) else None
+    # An entry without a signed-in account (a member of the public objecting, the system) keeps no address:
+    # personal data minimisation; the public pages' rate limits keep only a keyed hash, in the cache.
+    ip = None
+    if user is not None:
+        ip = request.META.get("REMOTE_ADDR") if request is not None else current_ip.get()
     if obj is not None and not object_type:
         object_type = obj._meta.label_lower
     return AuditEntry.objects.create(

@@ -258,12 +258,22 @@ def notices_of(*, user, campaign: Campaign) -> QuerySet[PublicNotice]:
     return campaign.notices.all()
 
 
+# Who handles objections: the committee above the applicant (officer or admin), never the applicant itself.
+OBJECTION_HANDLERS = ("county_admin", "committee_officer")
+
+
 def objections_within(*, user, state: str = "", campaign: Campaign | None = None) -> QuerySet[Objection]:
-    """Objections to applications in the user's scope (tree roles only: they are handled by the deciders)."""
+    """Objections to applications below the user's own organization, for the officers and admins above the
+    applicant who handle them. The applying organization (its secretary) sees none: what a member of the public
+    wrote, and how to reach them, stays with those checking it (the applicant's page shows only that an
+    objection came in)."""
     scoping.require_tree_role(user)
     queryset = scoping.scoped(
         Objection.objects.select_related("application__org", "notice"), user, "application__org_path"
     )
+    if user.role not in OBJECTION_HANDLERS:
+        return queryset.none()
+    queryset = queryset.exclude(application__org_path=scoping.scope_path(user))
     if state:
         queryset = queryset.filter(state=state)
     if campaign is not None:

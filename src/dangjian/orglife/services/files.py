@@ -41,7 +41,7 @@ def meeting_file_add(*, actor, meeting: Meeting, upload: UploadedFile | None) ->
     )
     audit.record(
         actor=actor,
-        action="update",
+        action="create",
         obj=meeting,
         org=meeting.org,
         summary=_("上传附件“%(name)s”") % {"name": record.name},
@@ -61,7 +61,7 @@ def meeting_file_remove(*, actor, meeting_file: MeetingFile) -> None:
     transaction.on_commit(lambda: storage.delete(stored))
     audit.record(
         actor=actor,
-        action="update",
+        action="delete",
         obj=meeting,
         org=meeting.org,
         summary=_("删除附件“%(name)s”") % {"name": before["name"]},

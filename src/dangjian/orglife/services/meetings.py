@@ -297,7 +297,7 @@ def meeting_hold(
         _write_attendance(meeting, parsed)
     audit.record(
         actor=actor,
-        action="update",
+        action="hold",
         obj=meeting,
         org=meeting.org,
         summary=_("登记召开%(kind)s“%(topic)s”")
@@ -329,7 +329,7 @@ def meeting_cancel(*, actor, meeting: Meeting, reason: str) -> Meeting:
     meeting.save(update_fields=["state", "cancel_reason", "updated_at"])
     audit.record(
         actor=actor,
-        action="update",
+        action="cancel",
         obj=meeting,
         org=meeting.org,
         summary=_("取消%(kind)s“%(topic)s”：%(reason)s")

@@ -220,9 +220,10 @@ def campaign_close(*, actor, campaign: Campaign, closed_on: dt.date | None = Non
     campaign.save(update_fields=["state", "closed_on"])
     audit.record(
         actor=actor,
-        action="update",
+        action="transition",
         obj=campaign,
         org=campaign.org,
+        summary=_("结束%(year)d年度创建工作") % {"year": campaign.year},
         before=before,
         after=audit.snapshot(campaign, CAMPAIGN_FIELDS),
     )

@@ -87,7 +87,7 @@ def catalogue_load(*, year: int, actor=None, paths: list[Path] | None = None) ->
         )
         audit.record(
             actor=actor,
-            action="create",
+            action="import",
             obj=catalogue,
             summary=_("载入创建标准 %(file)s") % {"file": path.name},
             after=audit.snapshot(catalogue, CATALOGUE_FIELDS),
@@ -178,7 +178,7 @@ def criterion_remove(*, actor, criterion: Criterion) -> None:
     criterion.delete()
     audit.record(
         actor=actor,
-        action="update",
+        action="delete",
         obj=catalogue,
         summary=_("删除标准条目 %(code)s") % {"code": before["code"]},
         before=before,
@@ -199,8 +199,9 @@ def catalogue_publish(*, actor, catalogue: Catalogue) -> Catalogue:
     catalogue.save(update_fields=["state", "published_at"])
     audit.record(
         actor=actor,
-        action="update",
+        action="transition",
         obj=catalogue,
+        summary=_("发布创建标准 %(year)d 年第 %(v)d 版") % {"year": catalogue.year, "v": catalogue.version},
         before=before,
         after=audit.snapshot(catalogue, CATALOGUE_FIELDS),
     )

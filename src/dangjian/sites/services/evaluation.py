@@ -278,7 +278,7 @@ def reviewer_unassign(*, actor, assignment: ReviewerAssignment) -> None:
     assignment.delete()
     audit.record(
         actor=actor,
-        action="update",
+        action="delete",
         obj=application,
         org=application.org,
         summary=_("取消评审安排：%(name)s") % {"name": name},

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 import xlsxwriter
 from django.db.models import Count, Q, Sum
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from dangjian.core import scoping, tree
 from dangjian.members.codes import OCCUPATIONS
@@ -27,17 +28,18 @@ from . import rules
 from .models import CaseStep, DevelopmentCase, PlanLine, Stage
 
 # 发展党员的构成 (年报 表15, 统计公报): age at admission in the bands the bulletins print for new members.
+# The labels are the API's keys (Chinese); pages and the workbook show them through gettext.
 NEW_MEMBER_AGE_BANDS = [
-    (0, 25, "25岁及以下"),
-    (26, 30, "26至30岁"),
-    (31, 35, "31至35岁"),
-    (36, 40, "36至40岁"),
-    (41, 45, "41至45岁"),
-    (46, 50, "46至50岁"),
-    (51, 54, "51至54岁"),
-    (55, 200, "55岁及以上"),
+    (0, 25, gettext_noop("25岁及以下")),
+    (26, 30, gettext_noop("26至30岁")),
+    (31, 35, gettext_noop("31至35岁")),
+    (36, 40, gettext_noop("36至40岁")),
+    (41, 45, gettext_noop("41至45岁")),
+    (46, 50, gettext_noop("46至50岁")),
+    (51, 54, gettext_noop("51至54岁")),
+    (55, 200, gettext_noop("55岁及以上")),
 ]
-NOT_FILLED = "未填写"
+NOT_FILLED = gettext_noop("未填写")
 TREND_YEARS = 5
 FLOW_KEYS = (
     "applied",
@@ -353,9 +355,9 @@ def workbook(stats: DevelopmentStats) -> bytes:
             _("发展党员数"),
             _("女"),
             _("少数民族"),
-            *age_labels,
-            *(_("学历：%(label)s") % {"label": label} for label in edu_labels),
-            *(_("职业：%(label)s") % {"label": label} for label in occ_labels),
+            *(_(label) for label in age_labels),
+            *(_("学历：%(label)s") % {"label": _(label)} for label in edu_labels),
+            *(_("职业：%(label)s") % {"label": _(label)} for label in occ_labels),
         ],
         lambda row: [
             row.counts["admitted"],

@@ -25,7 +25,7 @@ def parse_year(raw, today) -> int:
 
 
 def _card(key, kind, title, icon, mapping: dict, head: str) -> dict:
-    rows = [(label, n, label) for label, n in mapping.items()]
+    rows = [(_(label), n, label) for label, n in mapping.items()]  # labels are the API keys, shown translated
     return {
         "key": key,
         "type": kind,

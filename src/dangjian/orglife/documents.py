@@ -122,7 +122,11 @@ def meeting_record_docx(meeting: Meeting) -> bytes:
 
 
 def filename(meeting: Meeting) -> str:
-    return f"{meeting.held_on:%Y%m%d}-{meeting.org.name}-{meeting.get_kind_display()}会议记录.docx"
+    return _("%(day)s-%(org)s-%(kind)s会议记录.docx") % {
+        "day": f"{meeting.held_on:%Y%m%d}",
+        "org": meeting.org.name,
+        "kind": meeting.get_kind_display(),
+    }
 
 
 def content_disposition(meeting: Meeting) -> str:

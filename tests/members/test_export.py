@@ -57,13 +57,18 @@ def test_roster_is_in_surname_stroke_order_with_a_printable_layout(personas, cou
     assert export.filename.startswith("乙村党支部党员花名册")
 
 
-def test_officer_gets_masked_numbers_and_no_audit(personas, county):
+def test_officer_gets_masked_numbers_and_the_export_is_audited_without_a_reveal(personas, county):
     entries = AuditEntry.objects.count()
     export = roster_export(actor=personas.officer, filters=RosterFilters(within=county.village_a1))
     member = county.own_member
     row = next(row for row in rows_of(export.content) if row[1] == member.name)
     assert row[5] == mask_id_number(member.id_number) and row[12] == "138****5678"
-    assert export.revealed == 0 and AuditEntry.objects.count() == entries
+    assert export.revealed == 0 and AuditEntry.objects.count() == entries + 1
+    entry = AuditEntry.objects.get(action="export")
+    assert entry.actor == personas.officer and entry.org == county.village_a1
+    assert entry.summary == f"导出党员花名册 {export.count} 人"
+    assert (entry.after["count"], entry.after["revealed"]) == (export.count, 0)
+    assert not AuditEntry.objects.filter(action="reveal").exists()
 
 
 @pytest.mark.parametrize("who", ["admin", "secretary"])
@@ -72,15 +77,18 @@ def test_admin_and_own_branch_secretary_get_full_numbers_and_the_export_is_audit
     member = county.own_member
     row = next(row for row in rows_of(export.content) if row[1] == member.name)
     assert row[5] == member.id_number and row[12] == "13812345678"
-    entry = AuditEntry.objects.get(action="reveal")
+    entry = AuditEntry.objects.get(action="export")
     assert entry.actor == getattr(personas, who) and entry.org == county.village_a1
-    assert entry.after["revealed"] == export.revealed == 11 and "导出花名册" in entry.summary
+    assert entry.after["revealed"] == export.revealed == 11 and "导出党员花名册" in entry.summary
+    assert "11 人含完整公民身份号码" in entry.summary
     assert member.id_number not in str(entry.after)
 
 
 def test_masked_on_request_writes_no_reveal(personas, county):
     export = roster_export(actor=personas.admin, filters=RosterFilters(within=county.village_a1), masked=True)
     assert export.revealed == 0 and not AuditEntry.objects.filter(action="reveal").exists()
+    entry = AuditEntry.objects.get(action="export")
+    assert entry.after["revealed"] == 0 and "完整" not in entry.summary
     assert all("*" in row[5] for row in rows_of(export.content))
 
 

@@ -53,7 +53,7 @@ def test_a_good_file_creates_encrypted_members_with_stroke_keys_and_audit(person
     assert "13912345678" not in stored_phone
     # One entry per member written, one for the import; no ID number in clear in any of them.
     entries = AuditEntry.objects.order_by("id")[before_audit:]
-    assert [e.action for e in entries] == ["create", "create", "create"]
+    assert [e.action for e in entries] == ["create", "create", "import"]
     per_member = [e for e in entries if e.object_type == "members.member"]
     assert {e.object_id for e in per_member} == {
         str(pk) for pk in Member.objects.filter(name__in=["王小明", "丁一"]).values_list("pk", flat=True)

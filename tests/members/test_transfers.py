@@ -164,7 +164,7 @@ def test_receiving_moves_the_member_then_and_not_before(personas, county, wang):
     member = refreshed(wang)
     assert member.org_id == county.village_b1.pk and member.org_path == county.village_b1.path
     assert member.party_group_id is None and member.status == "active"
-    entry = AuditEntry.objects.filter(object_type="members.transfer", action="update").get()
+    entry = AuditEntry.objects.filter(object_type="members.transfer", action="transition").get()
     assert entry.org_id == county.village_b1.pk and "接收组织关系" in entry.summary
 
 
@@ -255,10 +255,11 @@ def test_expire_command_writes_down_expired_letters_and_audits_them(personas, co
     call_command("expire_transfers", stdout=open("/dev/null", "w"))  # noqa: SIM115
     assert Transfer.objects.get(pk=transfer.pk).state == "expired"
     assert Transfer.objects.get(pk=kept.pk).state == "issued"
-    entry = AuditEntry.objects.filter(object_id=str(transfer.pk), action="update").get()
+    entry = AuditEntry.objects.filter(object_id=str(transfer.pk), action="transition").get()
     assert entry.actor is None and entry.actor_name == "系统" and "超过有效期" in entry.summary
+    assert entry.ip is None  # no account, no address
     call_command("expire_transfers", stdout=open("/dev/null", "w"))  # noqa: SIM115
-    assert AuditEntry.objects.filter(object_id=str(transfer.pk), action="update").count() == 1
+    assert AuditEntry.objects.filter(object_id=str(transfer.pk), action="transition").count() == 1
 
 
 def test_a_new_letter_can_be_issued_once_the_old_one_expired(personas, county, wang, frozen_today):

@@ -241,7 +241,7 @@ def test_letter_is_a_word_document_with_stub_letter_and_receipt(client, api_for,
     transfer = services.transfer_issue(
         actor=_user(county, "zhibu"), member=member, to_org=county.village_b1, reason="工作调动"
     )
-    before = AuditEntry.objects.filter(action="reveal").count()
+    before = AuditEntry.objects.filter(action="export").count()
     response = client.get(f"/api/v1/transfers/{transfer.pk}/letter", **api_for("secretary"))
     assert response.status_code == 200
     assert response["Content-Type"].startswith("application/vnd.openxmlformats-officedocument")
@@ -263,7 +263,9 @@ def test_letter_is_a_word_document_with_stub_letter_and_receipt(client, api_for,
     assert (round(section.page_width.cm, 1), round(section.page_height.cm, 1)) == (21.0, 29.7)
     normal = document.styles["Normal"].element.rPr.rFonts
     assert normal.get(qn("w:eastAsia")) == "宋体"
-    assert AuditEntry.objects.filter(action="reveal").count() == before + 1
+    assert AuditEntry.objects.filter(action="export").count() == before + 1
+    entry = AuditEntry.objects.filter(action="export").latest("id")
+    assert entry.object_id == str(transfer.pk) and "下载介绍信" in entry.summary
 
 
 def test_letter_escapes_what_it_fills_in(client, api_for, county):

@@ -284,14 +284,18 @@ def test_expired_letter_is_shown_expired_and_not_offered(county, world, client_f
     assert response.status_code == 409 and "超过有效期" in response.content.decode()
 
 
-def test_letter_download_and_print_are_audited_reveals(county, world, client_for):
+def test_letter_download_is_an_audited_export_and_print_a_reveal(county, world, client_for):
     response = client_for("secretary").get(reverse(letters + "letter", args=[world.to_b1.pk]))
     text = "\n".join(p.text for p in Document(io.BytesIO(response.content)).paragraphs)
     assert world.wang.id_number in text
     printed = client_for("secretary").get(reverse(letters + "print", args=[world.to_b1.pk])).content.decode()
     assert world.wang.id_number in printed and "沿此线剪开" in printed and "（回执）" in printed
-    reveals = AuditEntry.objects.filter(action="reveal", object_id=str(world.to_b1.pk))
-    assert reveals.count() == 2
+    entries = AuditEntry.objects.filter(object_type="members.transfer", object_id=str(world.to_b1.pk))
+    assert list(entries.exclude(action="create").order_by("id").values_list("action", flat=True)) == [
+        "export",
+        "reveal",
+    ]
+    assert all(entry.actor.username == "zhibu" for entry in entries.filter(action__in=["export", "reveal"]))
     detail = client_for("secretary").get(reverse(letters + "detail", args=[world.to_b1.pk])).content.decode()
     assert world.wang.id_number not in detail  # the page itself shows the number masked
 

@@ -198,7 +198,7 @@ def job(request, pk):
 @require_GET
 def job_errors(request, pk):
     job = selectors.get_import_job_or_404(request.user, pk)
-    filename, content = services.import_job_error_sheet(job)
+    filename, content = services.import_job_error_sheet(actor=request.user, job=job)
     return xlsx_response(content, filename)
 
 

@@ -1,5 +1,5 @@
 """Roster export (花名册导出): the roster page's filters, in surname stroke order, printable; full ID numbers
-and phones only for those who may see them (members.rules.may_reveal), and such an export is audited."""
+and phones only for those who may see them (members.rules.may_reveal). Every export is audited (`export`)."""
 
 from dataclasses import dataclass
 from functools import partial
@@ -41,7 +41,8 @@ def roster_export(*, actor, filters: RosterFilters, masked: bool = False) -> Ros
     """The roster (花名册) as a printable .xlsx: the roster page's filters, in surname stroke order.
 
     ID number and phone are written in full only where members.rules.may_reveal allows it (the county
-    admin; a branch secretary for their own branch) and `masked` is not asked for; such an export is audited.
+    admin; a branch secretary for their own branch) and `masked` is not asked for. Every export is audited
+    (`export`: who, the organization, how many members, how many of them in full).
     """
     require_roster_role(actor)
     root = filters.within or actor.org
@@ -140,21 +141,24 @@ def roster_export(*, actor, filters: RosterFilters, masked: bool = False) -> Ros
         "filters": f"（{'、'.join(described)}）" if described else "",
     }
     content = importing.build_roster(title=importing.roster_title(root.name), subtitle=subtitle, rows=rows())
+    # Every export is a read of members' personal data: one entry, whoever exports, full numbers or not.
+    summary = _("导出党员花名册 %(count)s 人") % {"count": count}
     if revealed:
-        audit.record(
-            actor=actor,
-            action=AuditEntry.Action.REVEAL,
-            object_type="members.member",
-            org=root,
-            summary=_("导出花名册（含完整公民身份号码和手机号码）：%(count)s 名党员") % {"count": revealed},
-            after={
-                "within": root.pk,
-                "status": filters.status,
-                "category": filters.category,
-                "q": "（公民身份号码）" if looks_like_id_number(filters.q) else filters.q,
-                "count": count,
-                "revealed": revealed,
-            },
-        )
+        summary += _("（其中 %(revealed)s 人含完整公民身份号码和手机号码）") % {"revealed": revealed}
+    audit.record(
+        actor=actor,
+        action=AuditEntry.Action.EXPORT,
+        object_type="members.member",
+        org=root,
+        summary=summary,
+        after={
+            "within": root.pk,
+            "status": filters.status,
+            "category": filters.category,
+            "q": "（公民身份号码）" if looks_like_id_number(filters.q) else filters.q,
+            "count": count,
+            "revealed": revealed,
+        },
+    )
     filename = f"{root.name}党员花名册-{today:%Y%m%d}.xlsx"
     return RosterExport(filename=filename, content=content, count=count, revealed=revealed)

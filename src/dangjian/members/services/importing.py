@@ -617,7 +617,7 @@ def _write(*, actor, plan: _Plan, job: ImportJob | None, filename: str) -> tuple
     created, updated = len(plan.creates), len(plan.updates)
     audit.record(
         actor=actor,
-        action="create",
+        action="import",
         obj=job,
         object_type="members.importjob",
         org=actor.org,
@@ -794,12 +794,21 @@ def _finish(job: ImportJob, *, state: str, outcome: ImportOutcome) -> None:
     job.outcome = outcome  # for the caller in the same request (the API answers with it)
 
 
-def import_job_error_sheet(job: ImportJob) -> tuple[str, bytes]:
-    """(download name, content) of a failed job's annotated sheet."""
+def import_job_error_sheet(*, actor, job: ImportJob) -> tuple[str, bytes]:
+    """(download name, content) of a failed job's annotated sheet. It repeats the uploaded rows with full ID
+    numbers, so the download is audited as an export."""
     if not job.error_file:
         raise Http404(_("该导入没有错误说明表"))
     with job.error_file.open("rb") as sealed:
         content = _unseal(sealed.read())
+    audit.record(
+        actor=actor,
+        action="export",
+        obj=job,
+        object_type="members.importjob",
+        org=job.org,
+        summary=_("下载花名册导入错误说明表“%(file)s”") % {"file": job.filename[:100]},
+    )
     stem = PurePath(job.filename).stem or "roster"
     return f"{stem}-错误说明.xlsx", content
 

@@ -173,7 +173,7 @@ def mobile_return_record(
         member.save(update_fields=["status", "updated_at"])
     audit.record(
         actor=actor,
-        action="update",
+        action="transition",
         obj=record,
         org=record.home_org,
         summary=_("登记流动党员返回：%(name)s") % {"name": member.name},

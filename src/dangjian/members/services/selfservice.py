@@ -400,7 +400,7 @@ def correction_approve(*, actor, correction: CorrectionRequest, note: str = "") 
     before = _decide(correction, actor=actor, state=RequestState.APPROVED, note=note)
     audit.record(
         actor=actor,
-        action="update",
+        action="hold",
         obj=correction,
         org=member.org,
         summary=_("同意信息更正申请：%(name)s 的%(field)s由 %(old)s 更正为 %(new)s")
@@ -427,7 +427,7 @@ def correction_reject(*, actor, correction: CorrectionRequest, note: str) -> Cor
     before = _decide(correction, actor=actor, state=RequestState.REJECTED, note=note)
     audit.record(
         actor=actor,
-        action="update",
+        action="hold",
         obj=correction,
         org=member.org,
         summary=_("驳回信息更正申请：%(name)s 的%(field)s")
@@ -497,7 +497,7 @@ def consultation_answer(*, actor, consultation: Consultation, answer: str) -> Co
     consultation.save(update_fields=["answer", "answered_by", "answered_at"])
     audit.record(
         actor=actor,
-        action="update",
+        action="hold",
         obj=consultation,
         org=consultation.org,
         summary=_("答复在线咨询：%(subject)s（%(name)s）")

@@ -156,7 +156,7 @@ def status_change_record(
         label = f"{label}（{ExitKind(exit_kind).label}）"
     audit.record(
         actor=actor,
-        action="create",
+        action="transition",
         obj=change,
         org=member.org,
         summary=_("党籍异动：%(name)s %(kind)s，%(from)s → %(to)s")

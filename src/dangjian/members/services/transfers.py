@@ -316,7 +316,7 @@ def transfer_receive(*, actor, transfer: Transfer, received_on: dt.date | None =
     transfer.save(update_fields=["state", "received_on", "closed_by"])
     audit.record(
         actor=actor,
-        action="update",
+        action="transition",
         obj=transfer,
         org=org,
         summary=summary,
@@ -412,7 +412,7 @@ def transfer_cancel(*, actor, transfer: Transfer, reason: str = "") -> Transfer:
     transfer.save(update_fields=["state", "closed_note", "closed_by"])
     audit.record(
         actor=actor,
-        action="update",
+        action="cancel",
         obj=transfer,
         org=transfer.from_org,
         summary=_("撤销介绍信 %(no)s") % {"no": transfer.letter_no}
@@ -436,7 +436,7 @@ def _expire_overdue(queryset, today: dt.date) -> int:
         transfer.save(update_fields=["state"])
         audit.record(
             actor=None,
-            action="update",
+            action="transition",
             obj=transfer,
             org=transfer.from_org,
             summary=_("介绍信 %(no)s 已超过有效期（%(day)s），未被接收")
@@ -679,8 +679,9 @@ LETTER_TEMPLATE = Path(__file__).resolve().parent.parent / "doc_templates" / "tr
 
 
 def transfer_letter_reveal(*, actor, transfer: Transfer, purpose: str = "docx") -> dict:
-    """The letter's text, ID number and phone in full, for the two sides of the transfer; audited as a reveal
-    of personal data. Letters from outside the system were printed by their issuer: there is none here."""
+    """The letter's text, ID number and phone in full, for the two sides of the transfer; audited as an
+    export of personal data when downloaded as Word, as a reveal when printed. Letters from outside the system
+    were printed by their issuer: there is none here."""
     from ..selectors.transfers import letter_context
 
     scoping.require_tree_role(actor)
@@ -694,7 +695,7 @@ def transfer_letter_reveal(*, actor, transfer: Transfer, purpose: str = "docx") 
     context = letter_context(transfer)
     audit.record(
         actor=actor,
-        action="reveal",
+        action="export" if purpose == "docx" else "reveal",
         obj=transfer,
         org=transfer.from_org,
         summary=(

@@ -139,7 +139,9 @@ class ApplicationCreateForm(PlanForm):
         self.fields["campaign"].queryset = campaigns
         self.fields["campaign"].label_from_instance = lambda c: f"{c.year} {c.title}"
         self.fields["org"].queryset = orgs
-        self.fields["org"].label_from_instance = lambda o: f"{o.name}（{o.get_domain_display()}）"
+        self.fields["org"].label_from_instance = lambda o: (
+            gettext("%(name)s（%(domain)s）") % {"name": o.name, "domain": o.get_domain_display()}
+        )
 
 
 class SelfScoresForm(ServiceForm):
@@ -228,7 +230,10 @@ class AssignReviewerForm(ServiceForm):
         super().__init__(*args, **kwargs)
         self.fields["reviewer"].queryset = reviewers
         self.fields["reviewer"].label_from_instance = lambda u: (
-            f"{u.get_full_name()}（{u.get_role_display()}{'，' + u.org.name if u.org_id else ''}）"
+            gettext("%(name)s（%(role)s，%(org)s）")
+            % {"name": u.get_full_name(), "role": u.get_role_display(), "org": u.org.name}
+            if u.org_id
+            else gettext("%(name)s（%(role)s）") % {"name": u.get_full_name(), "role": u.get_role_display()}
         )
 
 

@@ -3,6 +3,8 @@
 import datetime as dt
 import re
 
+from django.utils.translation import gettext as _
+
 WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 CHECK_CHARS = "10X98765432"
 # First two digits: provinces 11–15, 21–23, 31–37, 41–46, 50–54, 61–65; 71 Taiwan, 81/82 HK/Macao.
@@ -48,7 +50,7 @@ _SHAPE = re.compile(r"[1-9]\d{16}[\dX]")
 
 
 class InvalidIdNumber(ValueError):
-    """Raised with a Chinese message saying what is wrong."""
+    """Raised with a message (gettext, Chinese by default) saying what is wrong."""
 
 
 def check_digit(first17: str) -> str:
@@ -64,17 +66,17 @@ def parse(value: str, *, today: dt.date | None = None) -> tuple[dt.date, str]:
     """Validate an 18-digit number; return (birth date, gender 'male'|'female') or raise InvalidIdNumber."""
     number = normalize(value)
     if not _SHAPE.fullmatch(number):
-        raise InvalidIdNumber("公民身份号码应为18位，前17位为数字，最后一位为数字或X")
+        raise InvalidIdNumber(_("公民身份号码应为18位，前17位为数字，最后一位为数字或X"))
     if number[:2] not in PROVINCE_PREFIXES:
-        raise InvalidIdNumber("公民身份号码的地址码无效")
+        raise InvalidIdNumber(_("公民身份号码的地址码无效"))
     try:
         birth = dt.date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
     except ValueError:
-        raise InvalidIdNumber("公民身份号码中的出生日期无效") from None
+        raise InvalidIdNumber(_("公民身份号码中的出生日期无效")) from None
     if birth > (today or dt.date.today()) or birth.year < 1900:
-        raise InvalidIdNumber("公民身份号码中的出生日期无效")
+        raise InvalidIdNumber(_("公民身份号码中的出生日期无效"))
     if check_digit(number[:17]) != number[17]:
-        raise InvalidIdNumber("公民身份号码校验码错误")
+        raise InvalidIdNumber(_("公民身份号码校验码错误"))
     gender = "male" if int(number[16]) % 2 else "female"
     return birth, gender
 

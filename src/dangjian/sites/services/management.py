@@ -186,9 +186,11 @@ def rereview_conclude(*, actor, rereview: ReReview, note: str = "") -> ReReview:
     )
     audit.record(
         actor=actor,
-        action="update",
+        action="transition",
         obj=rereview,
         org=site.org,
+        summary=_("%(year)d 年复审结论：%(result)s")
+        % {"year": rereview.campaign.year, "result": rereview.get_state_display()},
         before=before,
         after=audit.snapshot(rereview, REREVIEW_FIELDS),
     )
@@ -309,9 +311,10 @@ def rectification_close(*, actor, rectification: Rectification, note: str) -> Re
     )
     audit.record(
         actor=actor,
-        action="update",
+        action="hold",
         obj=rectification,
         org=rectification.org,
+        summary=_("整改销号"),
         before=before,
         after=audit.snapshot(rectification, RECTIFICATION_FIELDS),
     )

@@ -87,7 +87,7 @@ def notice_publish(
             actor=actor,
             application=locked,
         )
-        _record(actor, locked, before, summary=_("公示"))
+        _record(actor, locked, before, summary=_("公示"), action="transition")
     audit.record(
         actor=actor,
         action="create",
@@ -188,9 +188,10 @@ def objection_resolve(*, actor, objection: Objection, upheld: bool, resolution: 
     )
     audit.record(
         actor=actor,
-        action="update",
+        action="hold",
         obj=objection,
         org=application.org,
+        summary=_("处理公示异议：%(result)s") % {"result": _("异议成立") if upheld else _("异议不成立")},
         before=before,
         after=audit.snapshot(objection, OBJECTION_FIELDS),
     )

@@ -3,6 +3,7 @@ and its `ValidationFailed` lands on the field it names (ServiceForm.add_service_
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from dangjian.orgs.forms import ServiceForm, date_input
 
@@ -67,7 +68,7 @@ class ConsultationForm(ServiceForm):
         error_messages={"max_length": _("主题最多 100 个字")},
     )
     question = forms.CharField(
-        label=_("问题"),
+        label=pgettext_lazy("在线咨询", "问题"),
         max_length=services.TEXT_MAX,
         widget=_textarea(6),
         error_messages={"max_length": _("问题最多 2000 个字")},

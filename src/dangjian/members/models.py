@@ -1,5 +1,6 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from dangjian.core.crypto import EncryptedCharField
 
@@ -325,7 +326,7 @@ class Consultation(models.Model):
     org = models.ForeignKey("orgs.Organization", on_delete=models.PROTECT, related_name="consultations")
     org_path = models.CharField(max_length=255, db_index=True, editable=False)
     subject = models.CharField(_("主题"), max_length=100)
-    question = models.TextField(_("问题"))
+    question = models.TextField(pgettext_lazy("在线咨询", "问题"))
     asked_at = models.DateTimeField(_("提问时间"), auto_now_add=True)
     answer = models.TextField(_("答复"), blank=True)
     answered_by = models.ForeignKey(

@@ -29,7 +29,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 
 from dangjian.core import audit, scoping
 from dangjian.core.crypto import mask_phone
@@ -458,7 +458,7 @@ def consultation_ask(*, actor, subject: str, question: str) -> Consultation:
     member = _actor_member(actor, lock=True)
     _refuse_if_closed(member, _("向党组织咨询"))
     subject = _clean_text("subject", subject, _("主题"), SUBJECT_MAX)
-    question = _clean_text("question", question, _("问题"), TEXT_MAX)
+    question = _clean_text("question", question, pgettext("在线咨询", "问题"), TEXT_MAX)
     waiting = Consultation.objects.filter(member=member, answered_at__isnull=True).count()
     if waiting >= OPEN_QUESTIONS_MAX:
         raise TransitionNotAllowed(

@@ -33,6 +33,7 @@ from dangjian.orgs.models import Organization, OrgKind
 
 from . import rules, selectors
 from .models import CaseStep, DevelopmentCase
+from .services.cases import snapshot as case_snapshot
 
 MAX_ROWS = 1000
 MAX_BYTES = 5 * 1024 * 1024
@@ -397,7 +398,7 @@ def history_import(*, actor, data: bytes, filename: str = "") -> dict:
         counts[stage] = counts.get(stage, 0) + 1
     audit.record(
         actor=actor,
-        action="create",
+        action="import",
         object_type="recruitment.import",
         org=actor.org,
         summary=_("导入发展党员历史数据 %(n)d 人（%(file)s）") % {"n": len(rows), "file": filename[:100]},
@@ -474,6 +475,14 @@ def _create(actor, v: dict) -> str:
             case.converted_on = converted_on
     case.stage = stage
     case.save()
+    audit.record(
+        actor=actor,
+        action="create",
+        obj=case,
+        org=org,
+        summary=_("发展党员历史数据导入：%(name)s") % {"name": case.person_name},
+        after=case_snapshot(case),
+    )
     return stage
 
 

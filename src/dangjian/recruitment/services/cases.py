@@ -420,7 +420,7 @@ def case_withdraw(*, actor, case: DevelopmentCase, date: dt.date, reason: str) -
     case.save(update_fields=["stage", "closed_on", "close_reason", "updated_at"])
     audit.record(
         actor=actor,
-        action="update",
+        action="transition",
         obj=case,
         org=case.org,
         summary=_("终止发展：%(name)s（%(reason)s）") % {"name": case.person_name, "reason": reason[:100]},

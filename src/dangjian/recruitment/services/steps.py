@@ -453,7 +453,7 @@ def step_record(
     case.save()
     audit.record(
         actor=actor,
-        action="create",
+        action="transition",
         obj=case,
         org=case.org,
         summary=_("发展党员：%(name)s %(step)s（%(day)s）")

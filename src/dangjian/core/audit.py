@@ -60,3 +60,26 @@ def record(
         after={k: _plain(v) for k, v in after.items()} if after else None,
         ip=ip,
     )
+
+
+def export(
+    *,
+    actor,
+    summary: str,
+    org=None,
+    obj: models.Model | None = None,
+    object_type: str = "",
+    after: dict | None = None,
+) -> AuditEntry:
+    """A file handed out that carries personal data (a roster, a list with names, a record of a meeting, a
+    person's documents) is a read of that data: who, which organization's scope, what and how many (`summary`,
+    e.g. "导出党员名册 123 人"). Called where the file is handed out, by the page and the API alike."""
+    return record(
+        actor=actor,
+        action=AuditEntry.Action.EXPORT,
+        obj=obj,
+        object_type=object_type,
+        org=org,
+        summary=summary,
+        after=after,
+    )

@@ -420,7 +420,7 @@ def set_attendees(request, meeting_id: int, payload: list[AttendeeIn]):
 @router.get("/meetings/{meeting_id}/record", summary="下载会议记录（Word）")
 def meeting_record(request, meeting_id: int):
     meeting = selectors.get_meeting_or_404(request.user, meeting_id)
-    content = documents.meeting_record_docx(meeting)
+    content = documents.meeting_record_export(actor=request.user, meeting=meeting)
     response = HttpResponse(content, content_type=DOCX)
     response["Content-Disposition"] = documents.content_disposition(meeting)
     return response

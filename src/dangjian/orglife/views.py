@@ -715,7 +715,9 @@ def meeting_file_delete(request, pk, file_pk):
 @login_required
 def meeting_record_docx(request, pk):
     meeting = selectors.get_meeting_or_404(request.user, pk)
-    response = HttpResponse(documents.meeting_record_docx(meeting), content_type=DOCX)
+    response = HttpResponse(
+        documents.meeting_record_export(actor=request.user, meeting=meeting), content_type=DOCX
+    )
     response["Content-Disposition"] = documents.content_disposition(meeting)
     return response
 

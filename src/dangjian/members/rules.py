@@ -4,6 +4,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from dangjian.orgs.rules import add_months
 
@@ -118,29 +119,30 @@ def age_on(birth: dt.date, day: dt.date) -> int:
     return day.year - birth.year - ((day.month, day.day) < (birth.month, birth.day))
 
 
-# Bands of the Party's annual statistical tables (党内统计年报).
+# Bands of the Party's annual statistical tables (党内统计年报). The labels are keys of the statistics (and
+# of the API); they are marked for translation only, and pages translate them where they show them.
 AGE_BANDS = [
-    (0, 30, "30岁及以下"),
-    (31, 35, "31至35岁"),
-    (36, 40, "36至40岁"),
-    (41, 45, "41至45岁"),
-    (46, 50, "46至50岁"),
-    (51, 55, "51至55岁"),
-    (56, 60, "56至60岁"),
-    (61, 70, "61至70岁"),
-    (71, 200, "71岁及以上"),
+    (0, 30, gettext_noop("30岁及以下")),
+    (31, 35, gettext_noop("31至35岁")),
+    (36, 40, gettext_noop("36至40岁")),
+    (41, 45, gettext_noop("41至45岁")),
+    (46, 50, gettext_noop("46至50岁")),
+    (51, 55, gettext_noop("51至55岁")),
+    (56, 60, gettext_noop("56至60岁")),
+    (61, 70, gettext_noop("61至70岁")),
+    (71, 200, gettext_noop("71岁及以上")),
 ]
 JOIN_PERIODS = [
-    (dt.date(1900, 1, 1), dt.date(1937, 7, 6), "1937年7月6日及以前"),
-    (dt.date(1937, 7, 7), dt.date(1945, 9, 2), "1937年7月7日至1945年9月2日"),
-    (dt.date(1945, 9, 3), dt.date(1949, 9, 30), "1945年9月3日至1949年9月"),
-    (dt.date(1949, 10, 1), dt.date(1966, 4, 30), "1949年10月至1966年4月"),
-    (dt.date(1966, 5, 1), dt.date(1976, 10, 31), "1966年5月至1976年10月"),
-    (dt.date(1976, 11, 1), dt.date(1978, 12, 31), "1976年11月至1978年12月"),
-    (dt.date(1979, 1, 1), dt.date(2002, 10, 31), "1979年1月至2002年10月"),
-    (dt.date(2002, 11, 1), dt.date(2012, 10, 31), "2002年11月至2012年10月"),
-    (dt.date(2012, 11, 1), dt.date(2022, 10, 31), "2012年11月至2022年10月"),
-    (dt.date(2022, 11, 1), dt.date(9999, 12, 31), "2022年11月以后"),
+    (dt.date(1900, 1, 1), dt.date(1937, 7, 6), gettext_noop("1937年7月6日及以前")),
+    (dt.date(1937, 7, 7), dt.date(1945, 9, 2), gettext_noop("1937年7月7日至1945年9月2日")),
+    (dt.date(1945, 9, 3), dt.date(1949, 9, 30), gettext_noop("1945年9月3日至1949年9月")),
+    (dt.date(1949, 10, 1), dt.date(1966, 4, 30), gettext_noop("1949年10月至1966年4月")),
+    (dt.date(1966, 5, 1), dt.date(1976, 10, 31), gettext_noop("1966年5月至1976年10月")),
+    (dt.date(1976, 11, 1), dt.date(1978, 12, 31), gettext_noop("1976年11月至1978年12月")),
+    (dt.date(1979, 1, 1), dt.date(2002, 10, 31), gettext_noop("1979年1月至2002年10月")),
+    (dt.date(2002, 11, 1), dt.date(2012, 10, 31), gettext_noop("2002年11月至2012年10月")),
+    (dt.date(2012, 11, 1), dt.date(2022, 10, 31), gettext_noop("2012年11月至2022年10月")),
+    (dt.date(2022, 11, 1), dt.date(9999, 12, 31), gettext_noop("2022年11月以后")),
 ]
 
 

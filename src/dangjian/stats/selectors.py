@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from dangjian.core import scoping, tree
 from dangjian.members import rules
@@ -253,12 +254,12 @@ def summary_lines(stats: MemberStats) -> list[tuple[str, str]]:
 
 # Education columns of table 2 (党员基本情况): GB/T 4658 codes grouped as the table prints them.
 EDUCATION_COLUMNS = [
-    ("研究生", ("11", "14")),
-    ("大学本科", ("21",)),
-    ("大学专科", ("31",)),
-    ("中专", ("41",)),
-    ("高中、中技", ("44", "47", "61")),
-    ("初中及以下", ("71", "81")),
+    (gettext_noop("研究生"), ("11", "14")),
+    (gettext_noop("大学本科"), ("21",)),
+    (gettext_noop("大学专科"), ("31",)),
+    (gettext_noop("中专"), ("41",)),
+    (gettext_noop("高中、中技"), ("44", "47", "61")),
+    (gettext_noop("初中及以下"), ("71", "81")),
 ]
 
 

@@ -48,7 +48,8 @@ def _chart(key: str, kind: str, title: str, icon: str, rows: list[tuple[str, int
 
 
 def _rows(mapping: dict, labels: dict | None = None) -> list[tuple[str, int, str]]:
-    return [(str(labels[key]) if labels else key, n, key) for key, n in mapping.items()]
+    # Without labels the keys are the Chinese labels themselves (bands, code tables), marked with gettext_noop.
+    return [(str(labels[key]) if labels else _(key), n, key) for key, n in mapping.items()]
 
 
 def _chart_cards(stats: selectors.MemberStats) -> list[dict]:

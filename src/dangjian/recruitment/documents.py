@@ -103,9 +103,9 @@ def person(case: DevelopmentCase) -> dict:
         "name": case.person_name,
         "gender": case.get_gender_display(),
         "birth": _month(case.birth_date),
-        "ethnicity": case.get_ethnicity_display(),
-        "education": case.get_education_display() or "",
-        "occupation": case.get_occupation_display() or "",
+        "ethnicity": _(case.get_ethnicity_display()),  # code tables: marked with gettext_noop
+        "education": _(case.get_education_display()) if case.education else "",
+        "occupation": _(case.get_occupation_display()) if case.occupation else "",
         "work_unit": case.work_unit,
         "org_name": case.org.name,
         "applied_on": chinese_date(case.applied_on),

@@ -57,12 +57,19 @@ class PersonForm(ServiceForm):
         help_text=_("18 位，最后一位可以是 X；出生日期和性别据此自动填写，并检查申请时是否年满十八岁"),
         widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
     )
-    ethnicity = forms.ChoiceField(label=_("民族"), choices=ETHNICITIES, initial="01")
+    # The code tables' labels are marked with gettext_noop; the lazy _(label) shows them translated.
+    ethnicity = forms.ChoiceField(
+        label=_("民族"), choices=[(code, _(label)) for code, label in ETHNICITIES], initial="01"
+    )
     education = forms.ChoiceField(
-        label=_("学历"), choices=[("", _("（未填写）")), *EDUCATION], required=False
+        label=_("学历"),
+        choices=[("", _("（未填写）")), *((c, _(label)) for c, label in EDUCATION)],
+        required=False,
     )
     occupation = forms.ChoiceField(
-        label=_("职业"), choices=[("", _("（未填写）")), *OCCUPATIONS], required=False
+        label=_("职业"),
+        choices=[("", _("（未填写）")), *((c, _(label)) for c, label in OCCUPATIONS)],
+        required=False,
     )
     work_unit = forms.CharField(label=_("工作单位"), max_length=100, required=False)
     phone = forms.CharField(

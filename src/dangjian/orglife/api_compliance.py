@@ -192,7 +192,7 @@ def compliance_ledger(request, filters: Query[LedgerFilters]):
     scoping.require_tree_role(request.user)
     org = scoping.get_org_or_404(request.user, filters.org_id)
     data = selectors.ledger_of(user=request.user, org=org, year=_year(filters.year))
-    return ledger_export.response(data)
+    return ledger_export.response(data, actor=request.user)
 
 
 class HoursFilters(Schema):

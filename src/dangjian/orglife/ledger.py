@@ -13,7 +13,7 @@ from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from dangjian.core import periods
+from dangjian.core import audit, periods
 
 from . import rules
 from .models import MeetingKind
@@ -260,8 +260,16 @@ def filename(ledger: Ledger) -> str:
     return _("%(org)s组织生活台账_%(year)d.xlsx") % {"org": ledger.org.name, "year": ledger.year}
 
 
-def response(ledger: Ledger) -> HttpResponse:
+def response(ledger: Ledger, *, actor) -> HttpResponse:
+    """The workbook handed to `actor`: it lists members by name with their hours, so it is audited (export)."""
     reply = HttpResponse(workbook(ledger), content_type=XLSX)
+    audit.export(
+        actor=actor,
+        org=ledger.org,
+        summary=_("导出组织生活台账（%(year)d年）：会议 %(meetings)d 次，党员学时 %(n)d 人")
+        % {"year": ledger.year, "meetings": len(ledger.meetings), "n": len(ledger.hours)},
+        after={"year": ledger.year, "meetings": len(ledger.meetings), "members": len(ledger.hours)},
+    )
     reply["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename(ledger))}"
     return reply
 

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_htmx.http import push_url
 
-from dangjian.core import periods, scoping
+from dangjian.core import audit, periods, scoping
 from dangjian.members.selectors import selfservice
 from dangjian.orgs import selectors as org_selectors
 from dangjian.orgs.models import Organization, OrgKind
@@ -174,6 +174,13 @@ def export(request):
     domain = domain if domain in dict(Organization._meta.get_field("domain").choices) else ""
     report = selectors.compliance_within(user=user, root=root, year=year, today=today, domain=domain)
     content = ledger_export.heatmap_workbook(report)
+    audit.export(
+        actor=user,
+        org=root,
+        summary=_("导出组织生活落实情况（%(year)d年）：%(n)d 个组织")
+        % {"year": year, "n": len(report.with_requirements)},
+        after={"year": year, "domain": domain, "organizations": len(report.with_requirements)},
+    )
     name = _("%(org)s组织生活落实情况_%(year)d.xlsx") % {"org": root.name, "year": year}
     response = HttpResponse(content, content_type=ledger_export.XLSX)
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}"
@@ -290,7 +297,7 @@ def ledger(request):
     data = selectors.ledger_of(
         user=user, org=org, year=parse_year(request.GET.get("year"), today), today=today
     )
-    return ledger_export.response(data)
+    return ledger_export.response(data, actor=user)
 
 
 # --- study hours ------------------------------------------------------------------------------------------------

@@ -4,21 +4,36 @@ The Chinese msgids are the source text (decision 0002); `src/dangjian/locale/en/
 translation and the committed `django.mo` is what Django reads, so both are checked here.
 """
 
+import contextlib
 import datetime as dt
 import gettext
+import html
 import re
+import shutil
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
+from django.core.management import call_command
+from django.test import override_settings
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 
+from dangjian.accounts.models import User
+from dangjian.core import idnumber
+from dangjian.members.models import Member
+from dangjian.orglife import services as orglife_services
+from dangjian.orgs.models import Organization
 from dangjian.orgs.rules import StructureFacts, check_structure
+from dangjian.recruitment import services as recruitment_services
+from dangjian.sites import services as sites_services
 
 LOCALE_DIR = Path(__file__).resolve().parents[2] / "src" / "dangjian" / "locale" / "en" / "LC_MESSAGES"
 PO_FILE = LOCALE_DIR / "django.po"
 MO_FILE = LOCALE_DIR / "django.mo"
 
+SHANGHAI = ZoneInfo("Asia/Shanghai")
 PLACEHOLDER = re.compile(r"%\((\w+)\)[-+ #0-9.]*[sdifr]")
 
 
@@ -297,3 +312,144 @@ def test_domain_terms_follow_the_glossary(chinese, english):
         assert translation.gettext(chinese) == english
     with translation.override("zh-hans"):
         assert translation.gettext(chinese) == chinese
+
+
+# --- the guard: every string marked in the source has its English translation ------------------------------
+
+SOURCE_DIR = Path(__file__).resolve().parents[2] / "src" / "dangjian"
+GETTEXT_TOOLS = ("xgettext", "msguniq", "msgmerge", "msgattrib")
+
+
+@pytest.fixture(scope="module")
+def extracted(tmp_path_factory):
+    """The catalog as `makemessages -l en` would make it now: run on a copy of the sources and of the locale
+    folder (the working tree is never touched), so that the committed translations are merged in."""
+    missing = [tool for tool in GETTEXT_TOOLS if shutil.which(tool) is None]
+    if missing:
+        pytest.skip(f"makemessages needs GNU gettext ({', '.join(missing)}): apt-get install gettext")
+    copy = tmp_path_factory.mktemp("catalog") / "dangjian"
+    shutil.copytree(
+        SOURCE_DIR,
+        copy,
+        ignore=shutil.ignore_patterns("__pycache__", "static", "var", "*.pyc", "*.mo", "*.docx"),
+    )
+    with override_settings(LOCALE_PATHS=[copy / "locale"]), contextlib.chdir(copy):
+        call_command("makemessages", locale=["en"], no_wrap=True, no_obsolete=True, verbosity=0)
+    return read_po(copy / "locale" / "en" / "LC_MESSAGES" / "django.po")
+
+
+def test_every_string_marked_for_translation_has_an_english_translation(extracted):
+    """Fails for a new or reworded `_("…")` / `{% translate %}` without its English: regenerate the catalog
+    (CONTRIBUTING.md, “Updating the English catalog”), translate what is empty or fuzzy, compile."""
+    assert len(extracted) > 3000
+    untranslated = [e["msgid"] for e in extracted if not e["msgstr"] or not all(e["msgstr"].values())]
+    fuzzy = [e["msgid"] for e in extracted if "fuzzy" in e["flags"]]
+    assert untranslated == [], "no English translation yet"
+    assert fuzzy == [], "reworded since translated (fuzzy)"
+
+
+def test_the_committed_catalog_is_regenerated_from_the_source(extracted, catalog):
+    """The committed .po holds exactly the source's messages (none left over from removed strings)."""
+
+    def keys(entries):
+        return {(e.get("msgctxt"), e["msgid"]) for e in entries}
+
+    assert sorted(keys(catalog) - keys(extracted)) == []
+    assert sorted(keys(extracted) - keys(catalog)) == []
+
+
+# --- pages of the newer modules in English -----------------------------------------------------------------
+
+CJK = re.compile(r"[\u3400-\u9fff\u3001-\u303f\uff01-\uff1f]+")  # \u3000 is only indentation
+
+
+def _english(client, url):
+    _switch(client, "en")
+    response = client.get(url)
+    assert response.status_code == 200, url
+    return response.content.decode()
+
+
+def _chinese_left(page: str, data: set[str]) -> set[str]:
+    """CJK runs in the page's text and attributes that are not data (names of organizations and people)."""
+    text = re.sub(r"<script.*?</script>|<style.*?</style>", "", page, flags=re.S)
+    runs = set(CJK.findall(html.unescape(text)))
+    return {run for run in runs if not any(run in value for value in data)} - {"简体中文", "党建通"}
+
+
+def _names(county) -> set[str]:
+    orgs = Organization.objects.values_list("name", flat=True)
+    people = Member.objects.values_list("name", flat=True)
+    accounts = [user.get_full_name() for user in User.objects.all()]
+    return {*orgs, *people, *accounts, county.root.name}
+
+
+def test_organizational_life_pages_in_english(county, personas, client_for):
+    present = list(Member.objects.filter(org=county.village_a1, category="full").order_by("id")[:3])
+    meeting = orglife_services.meeting_create(
+        actor=personas.secretary,
+        org=county.village_a1,
+        kind="assembly",
+        held_on=timezone.localdate() - dt.timedelta(days=1),
+        topic="学习党章",
+        attendees=[{"member_id": m.pk, "attendance": "present"} for m in present],
+    )
+    client = client_for("secretary")
+    data = {*_names(county), "学习党章"}
+
+    page = _english(client, reverse("orglife:meeting_detail", args=[meeting.pk]))
+    assert "Meeting details" in page and "Party members&#x27; assembly" in page
+    assert f"{len(present)}: {', '.join(m.name for m in present)}" in page  # not “3：甲、乙、丙”
+    assert _chinese_left(page, data) == set()
+
+    printed = _english(client, reverse("orglife:meeting_print", args=[meeting.pk]))
+    assert f"{len(present)} people" in printed  # the head counts, one plural msgid with the public board
+    assert _chinese_left(printed, data) == set()
+
+    listing = _english(client, reverse("orglife:meeting_list"))
+    assert "Record organizational life" in listing
+    assert _chinese_left(listing, data) == set()
+
+
+def test_member_development_pages_in_english(county, personas, client_for):
+    case = recruitment_services.case_create(
+        actor=personas.secretary,
+        org=county.village_a1,
+        person_name="张小明",
+        id_number=idnumber.build("341825", dt.date(1998, 4, 2), 13),
+        applied_on=timezone.localdate() - dt.timedelta(days=5),
+    )
+    client = client_for("secretary")
+    page = _english(client, reverse("recruitment:case_detail", args=[case.pk]))
+    assert "Progress: five stages, twenty-five steps" in page
+    assert "Talk by the Party organization" in page  # the steps' own titles, once invisible to makemessages
+    assert "Recruitment Rules, Art. 7" in page
+    assert _chinese_left(page, {*_names(county), "张小明"}) == set()
+    assert "Member development" in _english(client, reverse("recruitment:case_list"))
+
+
+def test_demonstration_site_pages_in_english(county, personas, client_for):
+    with time_machine.travel(dt.datetime(2026, 4, 15, 9, tzinfo=SHANGHAI), tick=False):
+        sites_services.catalogue_load(year=2026)
+        campaign = sites_services.campaign_open(actor=personas.admin, year=2026)
+        client = client_for("secretary")
+        page = _english(client, reverse("sites:application_new"))
+        assert "甲村党支部 (Rural)" in page and "（Rural）" not in page  # the organization choices
+        assert _chinese_left(page, {*_names(county), campaign.title}) == set()
+        overview = _english(client_for("admin"), reverse("sites:overview"))
+        assert "Demonstration sites overview" in overview
+
+
+def test_disclosure_board_in_english(county, client):
+    with time_machine.travel(dt.datetime(2026, 4, 15, 9, tzinfo=SHANGHAI), tick=False):
+        page = _english(client, reverse("disclosure:board"))
+    assert "Party affairs disclosure board" in page
+    assert "2026-04-15 · only items within their disclosure period are shown" in page  # not 2026年4月15日
+    assert _chinese_left(page, _names(county)) == set()
+
+
+def test_inbox_in_english(county, client_for):
+    page = _english(client_for("secretary"), reverse("notifications:inbox"))
+    assert "<h1>Notifications</h1>" in page
+    assert "All levels" in page
+    assert _chinese_left(page, _names(county)) == set()

@@ -348,16 +348,6 @@ def test_every_string_marked_for_translation_has_an_english_translation(extracte
     assert fuzzy == [], "reworded since translated (fuzzy)"
 
 
-def test_the_committed_catalog_is_regenerated_from_the_source(extracted, catalog):
-    """The committed .po holds exactly the source's messages (none left over from removed strings)."""
-
-    def keys(entries):
-        return {(e.get("msgctxt"), e["msgid"]) for e in entries}
-
-    assert sorted(keys(catalog) - keys(extracted)) == []
-    assert sorted(keys(extracted) - keys(catalog)) == []
-
-
 # --- pages of the newer modules in English -----------------------------------------------------------------
 
 CJK = re.compile(r"[\u3400-\u9fff\u3001-\u303f\uff01-\uff1f]+")  # \u3000 is only indentation

@@ -14,7 +14,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from dangjian.core import scoping
+from dangjian.core import audit, scoping
 from dangjian.orgs.models import OrgKind
 
 from . import documents, selectors, selectors_pages
@@ -34,7 +34,15 @@ def document_docx(request, pk, kind):
     case = selectors.get_case_or_404(request.user, pk)
     document, context = documents.context_for(case, kind)
     name = f"{case.person_name}-{document.title}.docx"
-    return _docx_response(document.template, context, name, f"development-{case.pk}-{kind}")
+    response = _docx_response(document.template, context, name, f"development-{case.pk}-{kind}")
+    audit.export(
+        actor=request.user,
+        obj=case,
+        org=case.org,
+        summary=_("导出发展党员材料《%(title)s》（Word）：%(name)s")
+        % {"title": document.title, "name": case.person_name},
+    )
+    return response
 
 
 @login_required
@@ -107,6 +115,13 @@ def branch_notice_print(request, org_pk):
 
 @login_required
 def branch_notice_docx(request, org_pk):
-    branch, on, _cases, context = _branch_notice(request, org_pk)
+    branch, on, cases, context = _branch_notice(request, org_pk)
     name = _("%(org)s-发展对象公示-%(day)s.docx") % {"org": branch.name, "day": f"{on:%Y%m%d}"}
-    return _docx_response("public_notice", context, name, f"development-notice-{branch.pk}-{on:%Y%m%d}")
+    response = _docx_response("public_notice", context, name, f"development-notice-{branch.pk}-{on:%Y%m%d}")
+    audit.export(
+        actor=request.user,
+        org=branch,
+        summary=_("导出发展对象公示（Word）：%(n)d 人") % {"n": len(cases)},
+        after={"starts_on": on, "cases": len(cases)},
+    )
+    return response

@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from dangjian.core import scoping
+from dangjian.core import audit, scoping
 from dangjian.orgs.models import Organization
 
 from . import rules, selectors
@@ -155,8 +155,16 @@ def workbook(rows: list[DueRow], today: dt.date, days: int) -> bytes:
 
 @login_required
 def due_export(request):
-    _form, values, _current, today, rows = _due(request)
+    _form, values, current, today, rows = _due(request)
     response = HttpResponse(workbook(rows, today, values["days"]), content_type=XLSX)
+    # The list names people in development: handing it out is audited.
+    audit.export(
+        actor=request.user,
+        org=current or request.user.org,
+        summary=_("导出发展党员到期提醒 %(n)d 条（%(people)d 人）")
+        % {"n": len(rows), "people": len({row.item.case_id for row in rows})},
+        after={"days": values["days"], "overdue_only": bool(values["overdue"]), "rows": len(rows)},
+    )
     name = _("发展党员到期提醒-%(day)s.xlsx") % {"day": f"{today:%Y%m%d}"}
     response["Content-Disposition"] = (
         f"attachment; filename=\"development-due-{today:%Y%m%d}.xlsx\"; filename*=UTF-8''{quote(name)}"

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 import xlsxwriter
 from django.db.models import Count, Q, Sum
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext_noop, pgettext
 
 from dangjian.core import scoping, tree
 from dangjian.members.codes import OCCUPATIONS
@@ -62,7 +62,7 @@ def flow_labels() -> dict[str, str]:
     return {
         "applied": _("申请入党"),
         "activists": _("确定为积极分子"),
-        "candidates": _("确定为发展对象"),
+        "candidates": pgettext("发展党员统计", "确定为发展对象"),  # a count here, a date on the case page
         "admitted": _("发展党员（预备党员）"),
         "converted": _("转为正式党员"),
         "extended": _("延长预备期"),

@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from dangjian.core import scoping
+from dangjian.core import audit, scoping
 
 from .. import documents, selectors
 from .. import selectors_pages as pages
@@ -18,12 +18,20 @@ from .common import DOCX, XLSX, download, require_staff
 def application_docx(request, pk):
     require_staff(request.user)
     application = pages.application_for_page(user=request.user, pk=pk)
-    return download(
+    response = download(
         documents.application_form_docx(application),
         content_type=DOCX,
         filename=documents.application_form_filename(application),
         fallback=f"application-{application.pk}.docx",
     )
+    # The form names the responsible person and carries the plan and scores: handing it out is audited.
+    audit.export(
+        actor=request.user,
+        obj=application,
+        org=application.org,
+        summary=_("导出党建示范点申报表（Word）：%(org)s") % {"org": application.org.name},
+    )
+    return response
 
 
 @login_required
@@ -46,12 +54,20 @@ def _campaign_sites(request, pk):
 @login_required
 def designated_xlsx(request, pk):
     campaign, sites = _campaign_sites(request, pk)
-    return download(
+    response = download(
         documents.designated_xlsx(campaign, sites),
         content_type=XLSX,
         filename=documents.designated_filename(campaign),
         fallback=f"designated-{campaign.year}.xlsx",
     )
+    audit.export(
+        actor=request.user,
+        obj=campaign,
+        org=request.user.org,  # the sites listed are those within the user's scope
+        summary=_("导出%(year)d年度党建示范点名单：%(n)d 个") % {"year": campaign.year, "n": len(sites)},
+        after={"sites": len(sites)},
+    )
+    return response
 
 
 @login_required

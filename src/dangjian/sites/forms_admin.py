@@ -6,7 +6,7 @@ from decimal import Decimal
 from django import forms
 from django.conf import settings
 from django.utils.functional import lazy
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from dangjian.orgs.forms import ServiceForm, date_field
@@ -72,7 +72,7 @@ class CatalogueForm(ServiceForm):
 
 class CriterionForm(ServiceForm):
     code = text(_("编码"), 20, help_text=_("在本标准内唯一，如 A10"))
-    group = text(_("类别"), 60, help_text=_("如：阵地建设规范达标、工作机制健全完善"))
+    group = text(pgettext_lazy("标准条目", "类别"), 60, help_text=_("如：阵地建设规范达标、工作机制健全完善"))
     title = text(_("标准"), 200)
     description = text(_("具体要求"), 5000, required=False, rows=2)
     max_score = forms.DecimalField(

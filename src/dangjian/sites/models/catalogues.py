@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .choices import CatalogueState, Method
 
@@ -45,7 +46,7 @@ class Criterion(models.Model):
 
     catalogue = models.ForeignKey(Catalogue, on_delete=models.CASCADE, related_name="criteria")
     code = models.CharField(_("编码"), max_length=20)
-    group = models.CharField(_("类别"), max_length=60)
+    group = models.CharField(pgettext_lazy("标准条目", "类别"), max_length=60)
     title = models.CharField(_("标准"), max_length=200)
     description = models.TextField(_("具体要求"), blank=True)
     max_score = models.DecimalField(_("分值"), max_digits=5, decimal_places=1)

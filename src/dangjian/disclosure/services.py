@@ -177,7 +177,7 @@ def item_withdraw(*, actor, item: DisclosureItem, reason: str) -> DisclosureItem
     item.save(update_fields=["withdrawn_at", "withdrawn_by", "withdraw_reason", "updated_at"])
     audit.record(
         actor=actor,
-        action="update",
+        action="transition",
         obj=item,
         org=item.org,
         summary=_("撤回党务公开事项"),

@@ -260,7 +260,8 @@ class NoticeForm(ServiceForm):
         super().__init__(*args, **kwargs)
         self.fields["applications"].queryset = applications
         self.fields["applications"].label_from_instance = lambda a: (
-            f"{a.org.name}（{a.get_tier_display()}，{gettext('综合得分')} {a.total_score}）"
+            gettext("%(org)s（%(tier)s，综合得分 %(score)s）")
+            % {"org": a.org.name, "tier": a.get_tier_display(), "score": a.total_score}
         )
 
 

@@ -133,6 +133,9 @@ def test_a_withdrawal_keeps_the_item_with_who_when_and_why(personas, county, clo
     withdrawn = services.item_withdraw(actor=personas.secretary, item=item, reason="数据有误，更正后重新公开")
     assert withdrawn.withdrawn_by == personas.secretary and withdrawn.withdrawn_at is not None
     assert withdrawn.withdraw_reason == "数据有误，更正后重新公开"
+    entry = AuditEntry.objects.latest("id")
+    assert (entry.action, entry.actor, entry.object_id) == ("transition", personas.secretary, str(item.pk))
+    assert entry.summary == "撤回党务公开事项"
     with pytest.raises(TransitionNotAllowed, match="已经撤回"):
         services.item_withdraw(actor=personas.admin, item=item, reason="再撤一次")
     with pytest.raises(TransitionNotAllowed):

@@ -4,6 +4,7 @@ import datetime as dt
 
 import pytest
 from django.db import DatabaseError, connection, transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from dangjian.core.models import AuditEntry
@@ -80,3 +81,102 @@ def test_signing_in_is_audited(client, personas):
     client.post("/accounts/login/", {"username": "xiangzhen", "password": "dangjian2026"})
     entry = AuditEntry.objects.filter(action="login").latest("id")
     assert entry.actor == personas.officer and entry.org_path == personas.officer.org.path
+
+
+# --- the actions named for what happened ------------------------------------------------------------------------
+
+NEW_ACTIONS = {
+    # action → (label, words of the summary of the entry the `happenings` fixture writes with it)
+    "hold": ("召开/办结", "登记召开"),
+    "cancel": ("取消", "取消党员大会"),
+    "delete": ("删除", "删除附件"),
+    "import": ("导入", "导入花名册"),
+    "export": ("导出", "导出党员花名册"),
+    "transition": ("流程流转", "党籍异动"),
+}
+
+
+@pytest.fixture
+def happenings(county, personas, settings, tmp_path):
+    """One entry of each new action, written by the real services of 甲村党支部's secretary."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from dangjian.members.selectors.records import RosterFilters
+    from dangjian.members.services import importing, status
+    from dangjian.members.services.exporting import roster_export
+    from dangjian.orglife import services as orglife
+    from tests.factories import make_member
+    from tests.members.test_import_workbooks import person, workbook
+
+    settings.MEDIA_ROOT = tmp_path
+    secretary, branch = personas.secretary, county.village_a1
+    soon = timezone.localdate() + dt.timedelta(days=3)
+
+    def planned(topic):
+        return orglife.meeting_create(
+            actor=secretary, org=branch, kind="assembly", state="planned", held_on=soon, topic=topic
+        )
+
+    orglife.meeting_hold(actor=secretary, meeting=planned("学习新修订的条例"), held_on=timezone.localdate())
+    orglife.meeting_cancel(actor=secretary, meeting=planned("专题学习"), reason="改期")
+    meeting = planned("民主评议")
+    attached = orglife.meeting_file_add(
+        actor=secretary,
+        meeting=meeting,
+        upload=SimpleUploadedFile("签到表.png", b"\x89PNG\r\n\x1a\n" + b"0" * 64),
+    )
+    orglife.meeting_file_remove(actor=secretary, meeting_file=attached)
+    importing.import_job_submit(actor=secretary, filename="甲村.xlsx", data=workbook([person()]))
+    roster_export(actor=secretary, filters=RosterFilters(), masked=True)
+    status.status_change_record(
+        actor=secretary,
+        member=make_member(branch, name="赵六"),
+        kind="lost_contact",
+        effective_on=timezone.localdate(),
+        reason="半年以上联系不上",
+    )
+
+
+@pytest.mark.parametrize("action", list(NEW_ACTIONS))
+def test_each_new_action_has_its_chinese_label(action):
+    assert dict(AuditEntry.Action.choices)[action] == NEW_ACTIONS[action][0]
+
+
+def test_the_real_services_write_each_new_action_for_the_branch(happenings, personas, county):
+    for action, (_label, words) in NEW_ACTIONS.items():
+        entry = AuditEntry.objects.get(action=action)
+        assert words in entry.summary, action
+        assert (entry.actor, entry.org) == (personas.secretary, county.village_a1), action
+
+
+def test_the_audit_page_offers_every_action_in_its_filter(county, client_for):
+    body = client_for("admin").get(reverse("core:audit_log")).content.decode()
+    for action, (label, _words) in NEW_ACTIONS.items():
+        assert f'<option value="{action}">{label}</option>' in body, action
+
+
+@pytest.mark.parametrize("action", list(NEW_ACTIONS))
+def test_the_audit_page_filters_by_each_new_action(happenings, client_for, action):
+    body = client_for("admin").get(reverse("core:audit_log"), {"action": action}).content.decode()
+    table = body.split('id="audit-results"')[1]
+    label, words = NEW_ACTIONS[action]
+    assert words in table and f">{label}</span>" in table
+    for other, (_label, other_words) in NEW_ACTIONS.items():
+        if other != action:
+            assert other_words not in table, other
+
+
+def test_the_organizations_history_shows_the_new_actions_by_their_labels(happenings, client_for, county):
+    url = reverse("orgs:detail", args=[county.village_a1.pk]) + "?tab=history"
+    body = client_for("admin").get(url).content.decode()
+    for label, words in NEW_ACTIONS.values():
+        assert f'<span class="badge badge-kind">{label}</span>' in body and words in body
+
+
+def test_an_entry_without_a_signed_in_actor_keeps_no_address(county, personas, rf):
+    from dangjian.core import audit
+
+    request = rf.get("/", REMOTE_ADDR="198.51.100.4")
+    anonymous = audit.record(actor=None, action="create", org=county.root, summary="匿名", request=request)
+    signed_in = audit.record(actor=personas.admin, action="update", org=county.root, request=request)
+    assert anonymous.ip is None and signed_in.ip == "198.51.100.4"

@@ -1,10 +1,12 @@
 """Code tables shipped as data: ethnic groups (GB 3304-1991) and education (GB/T 4658-2006, main levels).
 
 The labels are marked with gettext_noop: they stay Chinese here (imports, exports and the API match on them);
-pages translate them where they show them.
+pages translate them where they show them, with `translated` (choices, lookup dicts) or
+gettext (one label; Django's gettext keeps "" as "").
 """
 
-from django.utils.translation import gettext_noop
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy, gettext_noop
 
 ETHNICITIES = [
     ("01", gettext_noop("汉族")),
@@ -102,3 +104,9 @@ DEGREES = [
     ("bachelor", gettext_noop("学士")),
     ("none", gettext_noop("无学位")),
 ]
+
+
+def translated(table: list[tuple[str, str]]) -> list[tuple[str, Promise]]:
+    """The table with its labels in the reader's language, lazily: for forms' choices and lookup dicts built
+    when a module is imported. The codes stay as they are."""
+    return [(code, gettext_lazy(label)) for code, label in table]

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from dangjian.orgs.forms import ServiceForm, date_field
 from dangjian.orgs.models import Domain
 
-from .codes import DEGREES, EDUCATION, ETHNICITIES, OCCUPATIONS
+from .codes import DEGREES, EDUCATION, ETHNICITIES, OCCUPATIONS, translated
 from .models import Category, Gender, Status
 from .selectors.records import EVERYONE, ON_ROLLS, RosterFilters
 
@@ -34,11 +34,13 @@ class RosterFilterForm(forms.Form):
     gender = forms.ChoiceField(label=_("性别"), required=False, choices=[("", _("全部")), *Gender.choices])
     age_min = forms.IntegerField(label=_("年龄从"), required=False, min_value=0, max_value=150)
     age_max = forms.IntegerField(label=_("年龄到"), required=False, min_value=0, max_value=150)
-    education = forms.ChoiceField(label=_("学历"), required=False, choices=[("", _("全部学历")), *EDUCATION])
+    education = forms.ChoiceField(
+        label=_("学历"), required=False, choices=[("", _("全部学历")), *translated(EDUCATION)]
+    )
     ethnicity = forms.ChoiceField(
         label=_("民族"),
         required=False,
-        choices=[("", _("全部民族")), ("minority", _("少数民族")), *ETHNICITIES],
+        choices=[("", _("全部民族")), ("minority", _("少数民族")), *translated(ETHNICITIES)],
     )
     domain = forms.ChoiceField(
         label=_("领域"), required=False, choices=[("", _("全部领域")), *Domain.choices]
@@ -87,16 +89,18 @@ class MemberForm(ServiceForm):
         help_text=_("18 位，最后一位可以是 X；出生日期和性别据此自动填写"),
         widget=forms.TextInput(attrs={"autocomplete": "off", "inputmode": "text", "spellcheck": "false"}),
     )
-    ethnicity = forms.ChoiceField(label=_("民族"), choices=ETHNICITIES, initial="01")
+    ethnicity = forms.ChoiceField(label=_("民族"), choices=translated(ETHNICITIES), initial="01")
     native_place = forms.CharField(
         label=_("籍贯"), max_length=50, required=False, help_text=_("如：安徽旌德")
     )
     education = forms.ChoiceField(
-        label=_("学历"), choices=[("", _("（未填写）")), *EDUCATION], required=False
+        label=_("学历"), choices=[("", _("（未填写）")), *translated(EDUCATION)], required=False
     )
-    degree = forms.ChoiceField(label=_("学位"), choices=[("", _("（未填写）")), *DEGREES], required=False)
+    degree = forms.ChoiceField(
+        label=_("学位"), choices=[("", _("（未填写）")), *translated(DEGREES)], required=False
+    )
     occupation = forms.ChoiceField(
-        label=_("职业"), choices=[("", _("（未填写）")), *OCCUPATIONS], required=False
+        label=_("职业"), choices=[("", _("（未填写）")), *translated(OCCUPATIONS)], required=False
     )
     work_unit = forms.CharField(label=_("工作单位"), max_length=100, required=False)
     job_title = forms.CharField(label=_("职务"), max_length=50, required=False)

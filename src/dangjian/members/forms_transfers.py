@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from dangjian.orgs.forms import ServiceForm, date_field
 
-from .codes import ETHNICITIES
+from .codes import ETHNICITIES, translated
 from .models import Category, ExitKind, MobileState, StatusChangeKind, TransferKind, TransferState
 from .services.status import MANUAL_KINDS
 
@@ -164,7 +164,7 @@ class IncomingForm(ServiceForm):
         min_length=18,
         error_messages={"min_length": _("公民身份号码应为18位")},
     )
-    ethnicity = forms.ChoiceField(label=_("民族"), choices=ETHNICITIES, initial="01")
+    ethnicity = forms.ChoiceField(label=_("民族"), choices=translated(ETHNICITIES), initial="01")
     category = forms.ChoiceField(label=_("人员类别"), choices=Category.choices)
     joined_on = date_field(_("入党日期"), not_future=True)
     converted_on = date_field(_("转正日期"), required=False)

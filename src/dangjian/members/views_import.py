@@ -22,7 +22,7 @@ from dangjian.orgs.models import Domain, Organization, OrgKind
 
 from . import importing
 from .api_import import xlsx_response
-from .codes import EDUCATION, ETHNICITIES
+from .codes import EDUCATION, ETHNICITIES, translated
 from .models import Category, Gender, ImportJobState, Status
 from .selectors import importing as selectors
 from .selectors.records import EVERYONE, ON_ROLLS, RosterFilters
@@ -63,12 +63,18 @@ class ExportForm(forms.Form):
         label=gettext_lazy("性别"), required=False, choices=[("", gettext_lazy("全部")), *Gender.choices]
     )
     education = forms.ChoiceField(
-        label=gettext_lazy("学历"), required=False, choices=[("", gettext_lazy("全部")), *EDUCATION]
+        label=gettext_lazy("学历"),
+        required=False,
+        choices=[("", gettext_lazy("全部")), *translated(EDUCATION)],
     )
     ethnicity = forms.ChoiceField(
         label=gettext_lazy("民族"),
         required=False,
-        choices=[("", gettext_lazy("全部")), ("minority", gettext_lazy("少数民族")), *ETHNICITIES],
+        choices=[
+            ("", gettext_lazy("全部")),
+            ("minority", gettext_lazy("少数民族")),
+            *translated(ETHNICITIES),
+        ],
     )
     domain = forms.ChoiceField(
         label=gettext_lazy("领域"), required=False, choices=[("", gettext_lazy("全部")), *Domain.choices]

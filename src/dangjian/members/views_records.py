@@ -27,7 +27,7 @@ from dangjian.core.crypto import mask_id_number, mask_phone
 from dangjian.core.errors import TransitionNotAllowed, ValidationFailed
 from dangjian.orgs.models import Organization, OrgKind
 
-from .codes import EDUCATION, ETHNICITIES
+from .codes import EDUCATION, ETHNICITIES, translated
 from .forms_records import MemberCreateForm, MemberEditForm, MemberFileForm, RosterFilterForm
 from .models import GONE_STATUSES, Category, Gender, Member, Status
 from .selectors import records as selectors
@@ -137,11 +137,12 @@ def roster(request):
     return render(request, "members/records/roster.html", context)
 
 
-# Labels looked up once per page rather than through get_FOO_display for every cell of 50 rows.
+# Labels looked up once per page rather than through get_FOO_display for every cell of 50 rows; all lazy, so
+# they show in the reader's language (the code tables' labels are marked with gettext_noop).
 LABELS = {
     "gender": dict(Gender.choices),
-    "ethnicity": dict(ETHNICITIES),
-    "education": dict(EDUCATION),
+    "ethnicity": dict(translated(ETHNICITIES)),
+    "education": dict(translated(EDUCATION)),
     "category": dict(Category.choices),
     "status": dict(Status.choices),
 }

@@ -19,7 +19,7 @@ from dangjian.core.models import AuditEntry
 from dangjian.orgs.models import Organization, OrgKind
 
 from .. import rules
-from ..codes import DEGREES, EDUCATION, ETHNICITIES, OCCUPATIONS
+from ..codes import DEGREES, EDUCATION, ETHNICITIES, OCCUPATIONS, translated
 from ..models import (
     GONE_STATUSES,
     Category,
@@ -347,7 +347,10 @@ def member_timeline(*, user, member: Member) -> list[Event]:
     for change in StatusChange.objects.filter(member=member):
         detail = change.reason
         if change.exit_kind:
-            detail = f"{change.get_exit_kind_display()}：{detail}"
+            detail = _("%(exit_kind)s：%(reason)s") % {
+                "exit_kind": change.get_exit_kind_display(),
+                "reason": detail,
+            }
         approval = " ".join(part for part in (change.approved_by, change.decision_ref) if part)
         if approval:
             detail += _("（批准：%(approval)s）") % {"approval": approval}
@@ -498,14 +501,15 @@ def _labels() -> dict[str, str]:
     return labels
 
 
+# Lazy labels: codes shown in the reader's language (the code tables' labels are marked with gettext_noop).
 CHOICES = {
     "gender": dict(Gender.choices),
     "category": dict(Category.choices),
     "status": dict(Status.choices),
-    "ethnicity": dict(ETHNICITIES),
-    "education": dict(EDUCATION),
-    "degree": dict(DEGREES),
-    "occupation": dict(OCCUPATIONS),
+    "ethnicity": dict(translated(ETHNICITIES)),
+    "education": dict(translated(EDUCATION)),
+    "degree": dict(translated(DEGREES)),
+    "occupation": dict(translated(OCCUPATIONS)),
 }
 
 

@@ -84,6 +84,7 @@ def record_rows(member: Member, *, revealed: dict | None = None) -> list[Row]:
     def day(value: dt.date | None) -> str:
         return f"{value:%Y-%m-%d}" if value else ""
 
+    # The code tables' labels are marked with gettext_noop: shown through gettext ("" stays "").
     return [
         row("name", _("姓名"), member.name),
         row("gender", _("性别"), member.get_gender_display()),
@@ -94,11 +95,11 @@ def record_rows(member: Member, *, revealed: dict | None = None) -> list[Row]:
             personal=True,
         ),
         row("birth_date", _("出生日期"), day(member.birth_date)),
-        row("ethnicity", _("民族"), member.get_ethnicity_display()),
+        row("ethnicity", _("民族"), _(member.get_ethnicity_display())),
         row("native_place", _("籍贯"), member.native_place),
-        row("education", _("学历"), member.get_education_display()),
-        row("degree", _("学位"), member.get_degree_display()),
-        row("occupation", _("职业"), member.get_occupation_display()),
+        row("education", _("学历"), _(member.get_education_display())),
+        row("degree", _("学位"), _(member.get_degree_display())),
+        row("occupation", _("职业"), _(member.get_occupation_display())),
         row("work_unit", _("工作单位"), member.work_unit),
         row("job_title", _("职务"), member.job_title),
         row("phone", _("手机号码"), revealed.get("phone") or mask_phone(member.phone), personal=True),

@@ -7,6 +7,7 @@ from django.utils.translation import pgettext_lazy
 
 from dangjian.orgs.forms import ServiceForm, date_input
 
+from .codes import translated
 from .services import selfservice as services
 
 
@@ -33,7 +34,7 @@ class CorrectionForm(ServiceForm):
         self.fields["field"].choices = [(name, s.label) for name, s in services.CORRECTABLE.items()]
         label = _("%(label)s更正为") % {"label": spec.label}
         if spec.kind == "code":
-            value = forms.ChoiceField(label=label, choices=[("", "—"), *spec.table])
+            value = forms.ChoiceField(label=label, choices=[("", "—"), *translated(spec.table)])
         elif spec.kind == "date":
             value = forms.DateField(
                 label=label,

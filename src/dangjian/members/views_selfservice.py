@@ -153,7 +153,7 @@ def correction_new(request):
     context = {
         "form": form,
         "spec": spec,
-        "current": services.current_shown(member, spec.name),
+        "current": services.in_reader_language(spec.name, services.current_shown(member, spec.name)),
         "title": title,
         "refusal": refusal,
         "crumbs": crumbs,
@@ -279,7 +279,8 @@ def _correction_page(request, correction, *, approve=None, reject=None, status=2
         "correction": correction,
         "spec": spec,
         "field_label": services.field_label(correction.field),
-        "requested": services.requested_shown(correction),
+        "current": services.in_reader_language(correction.field, correction.current_value),
+        "requested": services.in_reader_language(correction.field, services.requested_shown(correction)),
         "pending": pending,
         "approve_form": approve or (forms.ApproveForm() if pending else None),
         "reject_form": reject or (forms.RejectForm() if pending else None),

@@ -418,7 +418,8 @@ def member_timeline(*, user, member: Member) -> list[Event]:
                 % {
                     "field": labels.get(request.field, request.field),
                     # Phone and address are stored masked in these columns (members.services.selfservice).
-                    "old": codes.get(request.current_value, request.current_value) or "—",
+                    # current_value holds the label itself (members.services.selfservice.current_shown).
+                    "old": (_(request.current_value) if codes else request.current_value) or "—",
                     "new": codes.get(request.requested_value, request.requested_value),
                 },
                 badge=request.get_state_display(),

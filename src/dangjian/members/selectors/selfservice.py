@@ -145,13 +145,14 @@ def own_consultations(member: Member) -> QuerySet[Consultation]:
 
 
 def labelled(corrections) -> list[CorrectionRequest]:
-    """Requests with what a reader sees: the field's name, the requested value shown, whether the branch
-    checks the archive before deciding."""
+    """Requests with what a reader sees: the field's name, the current and the requested value shown (code
+    tables' labels in the reader's language), whether the branch checks the archive before deciding."""
     rows = list(corrections)
     for row in rows:
         spec = services.CORRECTABLE.get(row.field)
         row.field_label = services.field_label(row.field)
-        row.requested_label = services.requested_shown(row)
+        row.requested_label = services.in_reader_language(row.field, services.requested_shown(row))
+        row.current_label = services.in_reader_language(row.field, row.current_value)
         row.needs_archive_check = bool(spec and spec.archive_check)
     return rows
 

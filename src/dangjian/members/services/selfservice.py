@@ -149,6 +149,13 @@ def requested_shown(correction: CorrectionRequest) -> str:
     return show(correction.field, correction.requested_value)
 
 
+def in_reader_language(field: str, text: str) -> str:
+    """A value as `show` gives it (and as `current_value` stores it: the code tables' Chinese labels, marked
+    with gettext_noop) in the reader's language; text of other fields is data and stays as written."""
+    spec = CORRECTABLE.get(field)
+    return _(text) if spec is not None and spec.kind == "code" else text
+
+
 # --- who is acting -------------------------------------------------------------------------------------------
 
 

@@ -79,7 +79,14 @@ class MemberChoiceMixin(forms.Form):
         # The select lists a manageable number of names; any member of the queryset is still accepted.
         self.fields["member"].widget.choices = [
             ("", gettext("（不关联党员）")),
-            *[(m.pk, f"{m.name}（{m.get_category_display()}）") for m in members[:limit]],
+            *[
+                (
+                    m.pk,
+                    gettext("%(name)s（%(category)s）")
+                    % {"name": m.name, "category": m.get_category_display()},
+                )
+                for m in members[:limit]
+            ],
         ]
 
 

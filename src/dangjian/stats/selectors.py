@@ -27,7 +27,7 @@ from dangjian.members.selectors.records import latest_birth_for_age
 from dangjian.orgs.models import Domain, Organization, OrgKind
 
 COUNTED_STATUSES = [status for status in Status.values if status not in GONE_STATUSES]
-NOT_FILLED = "未填写"
+NOT_FILLED = gettext_noop("未填写")  # a key like the code tables' labels; shown through gettext
 # 大专及以上 (统计公报): graduate, undergraduate and college education.
 HIGHER_EDUCATION = frozenset({"11", "14", "21", "31"})
 YOUNG_UP_TO = 35  # 35岁及以下, a figure the statistical bulletins print

@@ -7,16 +7,19 @@ from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
+from dangjian.members.codes import ETHNICITIES, HAN
 from dangjian.members.models import Category, Gender, Status
 from dangjian.orgs import selectors as org_selectors
 from dangjian.orgs.models import Domain
 
 from . import export, selectors
 
-# Shorter names for the charts' axes; the tables beside them keep the full names.
+# Shorter names for the charts' axes, by the row's key; the tables beside them keep the full names. Those with
+# words are marked with gettext_noop and shown through gettext; the dates alone need no translation.
 SHORT_LABELS = {
-    "1937年7月6日及以前": "1937.7.6及以前",
+    "1937年7月6日及以前": gettext_noop("1937.7.6及以前"),
     "1937年7月7日至1945年9月2日": "1937.7.7—1945.9.2",
     "1945年9月3日至1949年9月": "1945.9.3—1949.9",
     "1949年10月至1966年4月": "1949.10—1966.4",
@@ -25,9 +28,9 @@ SHORT_LABELS = {
     "1979年1月至2002年10月": "1979.1—2002.10",
     "2002年11月至2012年10月": "2002.11—2012.10",
     "2012年11月至2022年10月": "2012.11—2022.10",
-    "2022年11月以后": "2022.11以后",
-    "企事业单位、社会组织专业技术人员": "专业技术人员",
-    "企事业单位、社会组织管理人员": "管理人员",
+    "2022年11月以后": gettext_noop("2022.11以后"),
+    "企事业单位、社会组织专业技术人员": gettext_noop("专业技术人员"),
+    "企事业单位、社会组织管理人员": gettext_noop("管理人员"),
 }
 
 
@@ -59,7 +62,8 @@ def _chart_cards(stats: selectors.MemberStats) -> list[dict]:
     ]
     if stats.ethnicity["other"]:
         ethnicity.append((_("其他"), stats.ethnicity["other"], "other"))
-    minorities = [(label, n, label) for label, n in stats.ethnic_groups.items() if label != _("汉族")]
+    han = dict(ETHNICITIES)[HAN]  # the groups' keys are the code table's Chinese labels
+    minorities = [(_(name), n, name) for name, n in stats.ethnic_groups.items() if name != han]
     cards = [
         _chart(
             "gender",
@@ -130,7 +134,9 @@ def member_stats(request):
         "chart_cards": cards,
         "charts": {
             card["key"]: {
-                "labels": [SHORT_LABELS.get(r[0], r[0]) for r in card["rows"]],
+                "labels": [
+                    _(SHORT_LABELS[key]) if key in SHORT_LABELS else label for label, _n, key in card["rows"]
+                ],
                 "values": [r[1] for r in card["rows"]],
             }
             for card in cards

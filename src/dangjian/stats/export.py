@@ -38,6 +38,12 @@ def _page(sheet, columns: int, header_rows: int) -> None:
     sheet.freeze_panes(header_rows, 1)
 
 
+def _translated(counts: dict[str, int]) -> list[tuple[str, int]]:
+    # The keys are Chinese labels marked with gettext_noop (code tables, bands): English when the user reads
+    # English, Chinese otherwise, like the rest of the workbook.
+    return [(_(label), n) for label, n in counts.items()]
+
+
 def _title(sheet, fmt, text: str, note: str, width: int) -> None:
     sheet.merge_range(0, 0, 0, width - 1, text, fmt["title"])
     sheet.merge_range(1, 0, 1, width - 1, note, fmt["note"])
@@ -68,13 +74,13 @@ def _summary(book, fmt, stats: MemberStats, title: str, note: str) -> None:
     if stats.ethnicity["other"]:
         ethnicity.append((_("其他"), stats.ethnicity["other"]))
     section(_("民族"), ethnicity)
-    section(_("各民族"), list(stats.ethnic_groups.items()))
+    section(_("各民族"), _translated(stats.ethnic_groups))
     section(_("人员类别"), [(str(Category(k).label), n) for k, n in stats.category.items()])
     section(_("党籍状态"), [(str(Status(k).label), n) for k, n in stats.status.items()])
-    section(_("年龄"), list(stats.age_band.items()))
-    section(_("入党时间"), list(stats.join_year_band.items()))
-    section(_("学历"), list(stats.education.items()))
-    section(_("职业"), list(stats.occupation.items()))
+    section(_("年龄"), _translated(stats.age_band))
+    section(_("入党时间"), _translated(stats.join_year_band))
+    section(_("学历"), _translated(stats.education))
+    section(_("职业"), _translated(stats.occupation))
     section(_("所在党组织领域"), [(str(Domain(k).label), n) for k, n in stats.domain.items()])
     sheet.merge_range(row, 0, row, 2, _("不计入党员总数"), fmt["section"])
     row += 1
@@ -115,8 +121,8 @@ def workbook(stats: MemberStats, table: list[TableRow]) -> bytes:
         "day": f"{stats.as_of:%Y-%m-%d}",
     }
     _summary(book, fmt, stats, _("%(org)s党员统计") % {"org": stats.org.name}, note)
-    education_heads = [label for label, _codes in EDUCATION_COLUMNS]
-    age_heads = [label for _low, _high, label in rules.AGE_BANDS]
+    education_heads = [_(label) for label, _codes in EDUCATION_COLUMNS]
+    age_heads = [_(label) for _low, _high, label in rules.AGE_BANDS]
     _table(
         book,
         fmt,
@@ -134,7 +140,7 @@ def workbook(stats: MemberStats, table: list[TableRow]) -> bytes:
             *row.age_band.values(),
         ],
     )
-    join_heads = [label for _low, _high, label in rules.JOIN_PERIODS]
+    join_heads = [_(label) for _low, _high, label in rules.JOIN_PERIODS]
     _table(
         book,
         fmt,

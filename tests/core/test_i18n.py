@@ -8,11 +8,13 @@ import contextlib
 import datetime as dt
 import gettext
 import html
+import io
 import re
 import shutil
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+import openpyxl
 import pytest
 import time_machine
 from django.core.management import call_command
@@ -23,11 +25,15 @@ from django.utils import timezone, translation
 from dangjian.accounts.models import User
 from dangjian.core import idnumber
 from dangjian.members.models import Member
+from dangjian.members.services import selfservice as selfservice_services
+from dangjian.members.services import transfers as transfer_services
 from dangjian.orglife import services as orglife_services
 from dangjian.orgs.models import Organization
 from dangjian.orgs.rules import StructureFacts, check_structure
 from dangjian.recruitment import services as recruitment_services
 from dangjian.sites import services as sites_services
+
+from ..factories import make_member
 
 LOCALE_DIR = Path(__file__).resolve().parents[2] / "src" / "dangjian" / "locale" / "en" / "LC_MESSAGES"
 PO_FILE = LOCALE_DIR / "django.po"
@@ -443,3 +449,135 @@ def test_inbox_in_english(county, client_for):
     assert "<h1>Notifications</h1>" in page
     assert "All levels" in page
     assert _chinese_left(page, _names(county)) == set()
+
+
+# --- members, the member's home and the statistics: code tables shown in English -----------------------------
+# The code tables' labels stay Chinese in the database, imports and the API (gettext_noop); pages translate them.
+
+
+def _with_codes(member: Member) -> Member:
+    Member.objects.filter(pk=member.pk).update(
+        ethnicity="03", education="21", degree="bachelor", occupation="02"
+    )  # 回族, 大学本科, 学士, 农牧渔民
+    member.refresh_from_db()
+    return member
+
+
+CODES_IN_ENGLISH = ("Hui", "Undergraduate (bachelor's)", "Bachelor's degree", "Farmer, herder or fisher")
+CODES_IN_CHINESE = ("回族", "大学本科", "学士", "农牧渔民")
+
+
+def test_member_record_pages_show_code_tables_in_english(county, personas, client_for):
+    member = _with_codes(county.own_member)
+    client = client_for("secretary")
+    chinese = client.get(reverse("members:detail", args=[member.pk]) + "?tab=info").content.decode()
+    assert all(label in chinese for label in CODES_IN_CHINESE)
+
+    page = _english(client, reverse("members:detail", args=[member.pk]) + "?tab=info")
+    assert all(label in html.unescape(page) for label in CODES_IN_ENGLISH)
+    assert "Male · " in page and " · Hui</span>" in page  # the header beside the name
+    assert _chinese_left(page, _names(county)) == set()
+
+    roster = _english(client, reverse("members:roster"))
+    assert "Undergraduate (bachelor&#x27;s)" in roster and '<td class="text-nowrap">Hui</td>' in roster
+    assert _chinese_left(roster, _names(county)) == set()
+
+    edit = _english(client, reverse("members:edit", args=[member.pk]))
+    assert '<option value="03" selected>Hui</option>' in edit  # the codes are unchanged
+    assert '<option value="bachelor" selected>Bachelor&#x27;s degree</option>' in edit
+    assert _chinese_left(edit, _names(county)) == set()
+
+
+def test_member_home_own_record_and_corrections_in_english(county, personas, client_for):
+    _with_codes(county.own_member)
+    correction = selfservice_services.correction_request_submit(
+        actor=personas.member, field="education", requested_value="31", reason="毕业证书"
+    )
+    assert correction.current_value == "大学本科"  # stored as written, in Chinese
+    client = client_for("member")
+    data = {*_names(county), "毕业证书"}
+
+    home = _english(client, reverse("core:home"))
+    assert "<dt>Ethnicity</dt><dd>Hui</dd>" in home
+    assert _chinese_left(home, data) == set()
+
+    record = html.unescape(_english(client, reverse("selfservice:record")))
+    assert all(label in record for label in CODES_IN_ENGLISH)
+    assert _chinese_left(record, data) == set()
+
+    mine = html.unescape(_english(client, reverse("selfservice:my_corrections:list")))
+    assert "Undergraduate (bachelor's) → <strong>Junior college</strong>" in mine
+    assert _chinese_left(mine, data) == set()
+
+    desk = html.unescape(
+        _english(client_for("secretary"), reverse("selfservice:desk:correction", args=[correction.pk]))
+    )
+    assert "<dd>Undergraduate (bachelor's)</dd>" in desk and "<strong>Junior college</strong>" in desk
+    assert _chinese_left(desk, data) == set()
+
+
+def test_transfer_print_page_has_english_buttons_and_the_chinese_letter(county, personas, client_for):
+    member = make_member(county.village_a1, name="王建国")
+    transfer = transfer_services.transfer_issue(
+        actor=personas.secretary, member=member, to_org=county.village_b1
+    )
+    page = _english(client_for("secretary"), reverse("transfers:letters:print", args=[transfer.pk]))
+    interface, letter = page.split('<div lang="zh-CN">')
+    assert "Back" in interface and "Download Word" in interface
+    assert "Use your browser's “Print” (Ctrl+P) on A4 paper." in html.unescape(interface)
+    assert _chinese_left(interface, {*_names(county), transfer.letter_no}) == set()
+    # The letter is an official form: Chinese whatever the interface language.
+    assert "王建国同志（男，" in letter and "正式党员" in letter and "沿此线剪开" in letter
+    assert "Comrade" not in letter and "Full member" not in letter
+
+
+def _workbook_cells(response) -> tuple[list[str], set[str]]:
+    assert response.status_code == 200
+    book = openpyxl.load_workbook(io.BytesIO(response.content))
+    cells = {str(cell) for sheet in book for row in sheet.iter_rows(values_only=True) for cell in row if cell}
+    return book.sheetnames, cells
+
+
+def test_statistics_workbook_is_english_for_an_english_reader(county, client_for):
+    _with_codes(county.own_member)
+    client = client_for("admin")
+    _switch(client, "en")
+    sheets, cells = _workbook_cells(client.get(reverse("stats:export")))
+    assert sheets == ["Summary", "Basic figures", "Time of joining"]
+    expected = {
+        "By ethnicity",
+        "Han",
+        "Hui",  # the ethnic groups
+        "30 and under",  # age bands, as rows and as column heads
+        "Up to 6 July 1937",  # joining periods
+        "Undergraduate (bachelor's)",
+        "Not given",  # education
+        "Farmer, herder or fisher",  # occupation
+        "Postgraduate",  # the education columns of the annual table
+    }
+    assert expected <= cells
+    leftover = {run for cell in cells for run in CJK.findall(cell)}
+    assert {run for run in leftover if not any(run in name for name in _names(county))} == set()
+
+    _switch(client, "zh-hans")
+    sheets, cells = _workbook_cells(client.get(reverse("stats:export")))
+    assert sheets[0] == "汇总"
+    assert {
+        "各民族",
+        "汉族",
+        "回族",
+        "30岁及以下",
+        "1937年7月6日及以前",
+        "大学本科",
+        "未填写",
+        "研究生",
+    } <= cells
+
+
+def test_statistics_page_charts_in_english(county, client_for):
+    _with_codes(county.own_member)
+    page = _english(client_for("admin"), reverse("stats:members"))
+    charts = re.sub(r"\\u([0-9a-fA-F]{4})", lambda m: chr(int(m.group(1), 16)), page)
+    assert '"labels": ["Hui"]' in charts  # the minorities chart: Han is not a minority in English either
+    assert "Up to 1937.7.6" in charts and "Professional and technical staff" in charts  # short axis labels
+    assert _chinese_left(charts, _names(county)) == set()

@@ -18,8 +18,9 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from dangjian.core import scoping
-from dangjian.core.errors import ServiceError, TransitionNotAllowed, ValidationFailed
+from dangjian.core.errors import ServiceError
 from dangjian.core.models import AuditEntry
+from dangjian.core.pages import bound, partial, submit
 from dangjian.orgs.models import Organization
 
 from . import selectors, services
@@ -44,18 +45,6 @@ def _role_help(roles: list[str]) -> list[tuple[str, str]]:
     return [(Role(role).label, text) for role, text in ROLE_HELP if role in roles]
 
 
-def _partial(request, target: str | None = None) -> bool:
-    """An htmx request for a piece of the page (not htmx restoring a whole page from its history)."""
-    htmx = request.htmx
-    if not htmx or htmx.history_restore_request:
-        return False
-    return target is None or htmx.target == target
-
-
-def _bound(request):
-    return request.POST if request.method == "POST" else None
-
-
 def _crumbs(*tail) -> list[tuple[str, str | None]]:
     return [(_("用户管理"), reverse("accounts:users")), *tail]
 
@@ -68,21 +57,6 @@ def _require(actor, account: User, action: str = "manage") -> None:
     reason = services.management_refusal(actor, account, action)
     if reason:
         raise PermissionDenied(reason)
-
-
-def _submit(request, form, action: Callable[[dict], object]) -> tuple[object | None, int, str]:
-    """Validate `form` and run one service call with its data: (result, status, refusal reason)."""
-    if request.method != "POST":
-        return None, 200, ""
-    if not form.is_valid():
-        return None, 422, ""
-    try:
-        return action(form.cleaned_data), 200, ""
-    except ValidationFailed as exc:
-        form.add_service_errors(exc)
-        return None, 422, ""
-    except TransitionNotAllowed as exc:
-        return None, 409, exc.message
 
 
 # --- the list ------------------------------------------------------------------------------------------------
@@ -109,7 +83,7 @@ def user_list(request):
         "may_create": bool(services.assignable_roles(request.user)),
         "crumbs": [(_("用户管理"), None)],
     }
-    if _partial(request, "user-results"):
+    if partial(request, "user-results"):
         return render(request, "accounts/users/list.html#results", context)
     return render(request, "accounts/users/list.html", context)
 
@@ -135,7 +109,7 @@ def _pick_org_page(request, *, title: str, intro: str, pick_url: str, crumbs, ca
         "crumbs": crumbs,
         **_org_options(request, q),
     }
-    if _partial(request, "org-options"):
+    if partial(request, "org-options"):
         return render(request, "accounts/users/pick_org.html#options", context)
     return render(request, "accounts/users/pick_org.html", context)
 
@@ -169,7 +143,7 @@ def user_create(request):
     if not roles:
         raise PermissionDenied(_("您无权在“%(org)s”开设账号") % {"org": org.name})
     form = UserCreateForm(
-        _bound(request), org=org, roles=roles, members=selectors.linkable_members(user=request.user, org=org)
+        bound(request), org=org, roles=roles, members=selectors.linkable_members(user=request.user, org=org)
     )
     form.fields["role"].choices = [("", _("请选择角色")), *form.fields["role"].choices]
 
@@ -184,7 +158,7 @@ def user_create(request):
             password=data["password"],
         )
 
-    account, status, reason = _submit(request, form, create)
+    account, status, reason = submit(request, form, create)
     if account is not None:
         messages.success(
             request,
@@ -269,7 +243,7 @@ def user_edit(request, pk):
     if account.role not in roles:
         roles = [account.role, *roles]
     form = UserEditForm(
-        _bound(request),
+        bound(request),
         account=account,
         org=org,
         roles=roles,
@@ -289,7 +263,7 @@ def user_edit(request, pk):
             member=data["member"],
         )
 
-    result, status, reason = _submit(request, form, update)
+    result, status, reason = submit(request, form, update)
     if result is not None:
         messages.success(request, _("已保存账号“%(username)s”") % {"username": result.username})
         return redirect("accounts:user_detail", result.pk)
@@ -318,12 +292,12 @@ def user_password(request, pk):
     account = selectors.get_user_or_404(request.user, pk)
     _require(request.user, account)
     title = _("重设密码")
-    form = SetPasswordForm(_bound(request))
+    form = SetPasswordForm(bound(request))
 
     def set_password(data):
         return services.user_set_password(actor=request.user, user=account, password=data["password"])
 
-    result, status, reason = _submit(request, form, set_password)
+    result, status, reason = submit(request, form, set_password)
     if result is not None:
         messages.success(
             request,

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django_htmx.http import push_url
 
 from dangjian.core import scoping
-from dangjian.core.errors import TransitionNotAllowed, ValidationFailed
+from dangjian.core.pages import submit
 from dangjian.orgs.models import Organization
 
 from . import rules, selectors, services
@@ -29,21 +29,6 @@ PAGE_SIZE = 50
 WITHIN_CHOICES_LIMIT = 200
 ORG_CHOICES_LIMIT = 1000
 DEFAULT_DAYS = 30
-
-
-def submit(request, form, action) -> tuple[object | None, int, str]:
-    """Validate `form` and run one service call: (result, status, refusal reason)."""
-    if request.method != "POST":
-        return None, 200, ""
-    if not form.is_valid():
-        return None, 422, ""
-    try:
-        return action(form.cleaned_data), 200, ""
-    except ValidationFailed as exc:
-        form.add_service_errors(exc)
-        return None, 422, ""
-    except TransitionNotAllowed as exc:
-        return None, 409, exc.message
 
 
 def _list_crumb() -> tuple[str, str]:

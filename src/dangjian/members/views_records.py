@@ -7,7 +7,6 @@ allowed now, with the reason). Members and reviewers have no business here (403)
 record on the self-service pages.
 """
 
-from collections.abc import Callable
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -24,7 +23,8 @@ from django_htmx.http import push_url
 
 from dangjian.core import scoping
 from dangjian.core.crypto import mask_id_number, mask_phone
-from dangjian.core.errors import TransitionNotAllowed, ValidationFailed
+from dangjian.core.errors import ValidationFailed
+from dangjian.core.pages import bound, partial, submit
 from dangjian.orgs.models import Organization, OrgKind
 
 from .codes import EDUCATION, ETHNICITIES, translated
@@ -34,33 +34,6 @@ from .selectors import records as selectors
 from .services import records as services
 
 # --- helpers -------------------------------------------------------------------------------------------------
-
-
-def _bound(request):
-    return request.POST if request.method == "POST" else None
-
-
-def _submit(request, form, action: Callable[[dict], object]) -> tuple[object | None, int, str]:
-    """Validate `form` and run one service call with its data: (result, status, refusal reason)."""
-    if request.method != "POST":
-        return None, 200, ""
-    if not form.is_valid():
-        return None, 422, ""
-    try:
-        return action(form.cleaned_data), 200, ""
-    except ValidationFailed as exc:
-        form.add_service_errors(exc)
-        return None, 422, ""
-    except TransitionNotAllowed as exc:
-        return None, 409, exc.message
-
-
-def _partial(request, target: str | None = None) -> bool:
-    """An htmx request for a piece of the page (not htmx restoring a whole page from its history)."""
-    htmx = request.htmx
-    if not htmx or htmx.history_restore_request:
-        return False
-    return target is None or htmx.target == target
 
 
 def _roster_crumbs(*tail) -> list[tuple[str, str | None]]:
@@ -130,7 +103,7 @@ def roster(request):
         + (f"?org={current.pk}" if current is not None and current.kind == OrgKind.BRANCH else ""),
         "crumbs": _roster_crumbs(),
     }
-    if _partial(request, "roster-results"):
+    if partial(request, "roster-results"):
         response = render(request, "members/records/roster.html#results", context)
         page_query = urlencode([(key, value) for key, value in request.GET.items() if value])
         return push_url(response, reverse("members:roster") + (f"?{page_query}" if page_query else ""))
@@ -238,7 +211,7 @@ def member_detail(request, pk):
     if tab not in dict(TABS):
         tab = "info"
     context = _detail_context(request, member, tab)
-    if _partial(request, "member-tabs"):
+    if partial(request, "member-tabs"):
         return render(request, "members/records/detail.html#tabs", context)
     return render(request, "members/records/detail.html", context)
 
@@ -250,7 +223,7 @@ def member_reveal(request, pk):
     member = selectors.get_member_or_404(request.user, pk)
     revealed = services.member_reveal(actor=request.user, member=member)
     context = {**_detail_context(request, member, "info"), "revealed": revealed}
-    if _partial(request):
+    if partial(request):
         return render(request, "members/records/_tab_info.html#personal", context)
     return render(request, "members/records/detail.html", context)
 
@@ -297,13 +270,13 @@ def member_create(request):
     source = request.POST if request.method == "POST" else request.GET
     branch = fixed or _chosen_branch(user, source.get("org"))
     groups = selectors.groups_of(branch) if branch is not None else Organization.objects.none()
-    if request.method == "GET" and _partial(request, "branch-options"):
+    if request.method == "GET" and partial(request, "branch-options"):
         context = _branch_options(user, request.GET.get("q", "").strip()[:50], branch)
         return render(request, "members/records/form.html#branch-options", context)
-    if request.method == "GET" and _partial(request, "group-field"):
+    if request.method == "GET" and partial(request, "group-field"):
         form = MemberCreateForm(groups=groups)
         return render(request, "members/records/form.html#group-field", {"form": form})
-    form = MemberCreateForm(_bound(request), groups=groups)
+    form = MemberCreateForm(bound(request), groups=groups)
     org_error = ""
     if request.method == "POST" and branch is None:
         org_error = _("请选择党员所在的党支部")
@@ -313,7 +286,7 @@ def member_create(request):
             raise ValidationFailed.field("org", org_error)
         return services.member_create(actor=user, org=branch, **data)
 
-    member, status, reason = _submit(request, form, create)
+    member, status, reason = submit(request, form, create)
     if member is not None:
         messages.success(
             request,
@@ -368,13 +341,13 @@ def member_edit(request, pk):
         "address": services.mask_address(member.address),
     }
     form = MemberEditForm(
-        _bound(request), member=member, masked=masked, groups=selectors.groups_of(member.org)
+        bound(request), member=member, masked=masked, groups=selectors.groups_of(member.org)
     )
 
     def update(_data):
         return services.member_update(actor=request.user, member=member, **form.changes())
 
-    result, status, reason = _submit(request, form, update)
+    result, status, reason = submit(request, form, update)
     if result is not None:
         messages.success(request, _("已保存%(name)s的档案") % {"name": result.name})
         return redirect("members:detail", result.pk)
@@ -410,7 +383,7 @@ def member_file_upload(request, pk):
             actor=request.user, member=member, upload=data["file"], title=data["title"]
         )
 
-    record, status, reason = _submit(request, form, upload)
+    record, status, reason = submit(request, form, upload)
     if record is not None:
         messages.success(request, _("已上传附件“%(title)s”") % {"title": record.title})
         return redirect(reverse("members:detail", args=[member.pk]) + "?tab=files")

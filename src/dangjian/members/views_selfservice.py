@@ -7,7 +7,6 @@ and reviewers). Each view: own record or scoped fetch → form → one service �
 the form again with the service's answer (422 bad input, 409 not allowed now, with the reason).
 """
 
-from collections.abc import Callable
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -19,7 +18,8 @@ from django.views.decorators.http import require_POST
 from django_htmx.http import push_url
 
 from dangjian.core import scoping
-from dangjian.core.errors import TransitionNotAllowed, ValidationFailed
+from dangjian.core.errors import ValidationFailed
+from dangjian.core.pages import bound, partial, submit
 
 from . import forms_selfservice as forms
 from .models import GONE_STATUSES, RequestState
@@ -31,30 +31,6 @@ TEMPLATES = "members/selfservice/"
 
 
 # --- helpers -------------------------------------------------------------------------------------------------
-
-
-def _bound(request):
-    return request.POST if request.method == "POST" else None
-
-
-def _submit(request, form, action: Callable[[dict], object]) -> tuple[object | None, int, str]:
-    """Validate `form` and run one service call: (result, status, refusal reason)."""
-    if request.method != "POST":
-        return None, 200, ""
-    if not form.is_valid():
-        return None, 422, ""
-    try:
-        return action(form.cleaned_data), 200, ""
-    except ValidationFailed as exc:
-        form.add_service_errors(exc)
-        return None, 422, ""
-    except TransitionNotAllowed as exc:
-        return None, 409, exc.message
-
-
-def _partial(request, target: str) -> bool:
-    htmx = request.htmx
-    return bool(htmx) and not htmx.history_restore_request and htmx.target == target
 
 
 def _unlinked(request, title: str):
@@ -91,7 +67,7 @@ def my_record_reveal(request):
     member = selectors.own_member_or_404(request.user)
     revealed = services.member_reveal_own(actor=request.user)
     context = _record_context(member, revealed)
-    if _partial(request, "personal-data"):
+    if partial(request, "personal-data"):
         return render(request, TEMPLATES + "record.html#personal", context)
     return render(request, TEMPLATES + "record.html", context)
 
@@ -133,9 +109,9 @@ def correction_new(request):
         # Not correctable by request: say where to go instead (a name needs documents, and so on).
         messages.warning(request, exc.message)
         return redirect(list_url)
-    form = forms.CorrectionForm(_bound(request), spec=spec)
+    form = forms.CorrectionForm(bound(request), spec=spec)
 
-    def submit(data):
+    def ask(data):
         return services.correction_request_submit(
             actor=request.user,
             field=spec.name,
@@ -143,7 +119,7 @@ def correction_new(request):
             reason=data["reason"],
         )
 
-    correction, status, refusal = _submit(request, form, submit)
+    correction, status, refusal = submit(request, form, ask)
     if correction is not None:
         messages.success(
             request,
@@ -184,12 +160,12 @@ def consultation_new(request):
     member = selectors.own_member_or_404(request.user)
     list_url = reverse("selfservice:my_consultations:list")
     title = _("我要咨询")
-    form = forms.ConsultationForm(_bound(request))
+    form = forms.ConsultationForm(bound(request))
 
     def ask(data):
         return services.consultation_ask(actor=request.user, **data)
 
-    question, status, refusal = _submit(request, form, ask)
+    question, status, refusal = submit(request, form, ask)
     if question is not None:
         messages.success(request, _("问题已发送给%(org)s，答复后会显示在这里") % {"org": member.org.name})
         return redirect("selfservice:my_consultations:detail", pk=question.pk)
@@ -233,7 +209,7 @@ def _desk_context(request, tab: str) -> dict:
 
 
 def _list_page(request, *, template: str, url_name: str, context: dict):
-    if _partial(request, "list-body"):
+    if partial(request, "list-body"):
         response = render(request, f"{template}#list-body", context)
         query = urlencode([(k, v) for k, v in request.GET.items() if v])
         return push_url(response, reverse(url_name) + (f"?{query}" if query else ""))
@@ -308,7 +284,7 @@ def service_correction_approve(request, pk):
     def approve(data):
         return services.correction_approve(actor=request.user, correction=correction, note=data["note"])
 
-    result, status, refusal = _submit(request, form, approve)
+    result, status, refusal = submit(request, form, approve)
     if result is not None:
         messages.success(
             request,
@@ -329,7 +305,7 @@ def service_correction_reject(request, pk):
     def reject(data):
         return services.correction_reject(actor=request.user, correction=correction, note=data["note"])
 
-    result, status, refusal = _submit(request, form, reject)
+    result, status, refusal = submit(request, form, reject)
     if result is not None:
         messages.success(
             request, _("已驳回%(name)s的更正申请，驳回理由党员可以看到") % {"name": correction.member.name}
@@ -368,12 +344,12 @@ def service_consultations(request):
 def service_consultation(request, pk):
     question = selectors.get_consultation_or_404(request.user, pk)
     open_now = question.answered_at is None
-    form = forms.AnswerForm(_bound(request)) if open_now or request.method == "POST" else None
+    form = forms.AnswerForm(bound(request)) if open_now or request.method == "POST" else None
 
     def answer(data):
         return services.consultation_answer(actor=request.user, consultation=question, answer=data["answer"])
 
-    result, status, refusal = _submit(request, form, answer) if form is not None else (None, 200, "")
+    result, status, refusal = submit(request, form, answer) if form is not None else (None, 200, "")
     if result is not None:
         messages.success(
             request, _("已答复，%(name)s可以在“在线咨询”中看到") % {"name": question.member.name}

@@ -5,7 +5,6 @@ one service → redirect with a message; or the form again with the service's an
 allowed now, with the reason).
 """
 
-from collections.abc import Callable
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -20,8 +19,9 @@ from django_htmx.http import push_url
 
 from dangjian.core import scoping
 from dangjian.core.crypto import mask_id_number
-from dangjian.core.errors import TransitionNotAllowed, ValidationFailed
+from dangjian.core.errors import TransitionNotAllowed
 from dangjian.core.models import AuditEntry
+from dangjian.core.pages import bound, partial, submit
 from dangjian.orgs.models import Organization, OrgKind
 
 from . import forms_transfers as forms
@@ -37,32 +37,6 @@ DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 # --- helpers -------------------------------------------------------------------------------------------------
-
-
-def _bound(request):
-    return request.POST if request.method == "POST" else None
-
-
-def _submit(request, form, action: Callable[[dict], object]) -> tuple[object | None, int, str]:
-    """Validate `form` and run one service call: (result, status, refusal reason)."""
-    if request.method != "POST":
-        return None, 200, ""
-    if not form.is_valid():
-        return None, 422, ""
-    try:
-        return action(form.cleaned_data), 200, ""
-    except ValidationFailed as exc:
-        form.add_service_errors(exc)
-        return None, 422, ""
-    except TransitionNotAllowed as exc:
-        return None, 409, exc.message
-
-
-def _partial(request, target: str | None = None) -> bool:
-    htmx = request.htmx
-    if not htmx or htmx.history_restore_request:
-        return False
-    return target is None or htmx.target == target
 
 
 def _member_or_404(user, pk) -> Member:
@@ -99,7 +73,7 @@ def _query(request, **changes) -> str:
 
 
 def _list_response(request, template: str, context: dict, url_name: str):
-    if _partial(request, "list-body"):
+    if partial(request, "list-body"):
         response = render(request, f"{template}#list-body", context)
         query = urlencode([(k, v) for k, v in request.GET.items() if v])
         return push_url(response, reverse(url_name) + (f"?{query}" if query else ""))
@@ -235,7 +209,7 @@ def transfer_issue(request):
     if preset_member is not None:
         initial["member"] = preset_member.pk
     form = forms.TransferIssueForm(
-        _bound(request),
+        bound(request),
         members=_scoped_members(request.user).counted(),
         branches=_branches(),
         initial=initial,
@@ -244,7 +218,7 @@ def transfer_issue(request):
     def issue(_data):
         return services.transfer_issue(actor=request.user, **form.service_kwargs())
 
-    transfer, status, reason = _submit(request, form, issue)
+    transfer, status, reason = submit(request, form, issue)
     if transfer is not None:
         messages.success(
             request,
@@ -338,7 +312,7 @@ def transfer_receive(request, pk):
     if not outgoing and not sides["receiver"]:
         raise PermissionDenied(_("只有接收方党组织可以接收该党员"))
     title = _("登记回执") if outgoing else _("接收组织关系")
-    form = forms.ReceiveForm(_bound(request))
+    form = forms.ReceiveForm(bound(request))
     if outgoing:
         form.fields["received_on"].label = _("回执日期")
 
@@ -347,7 +321,7 @@ def transfer_receive(request, pk):
             actor=request.user, transfer=transfer, received_on=data["received_on"]
         )
 
-    result, status, reason = _submit(request, form, receive)
+    result, status, reason = submit(request, form, receive)
     if result is not None:
         messages.success(
             request,
@@ -388,12 +362,12 @@ def transfer_cancel(request, pk):
     transfer = selectors.get_transfer_or_404(request.user, pk)
     if not selectors.sides(request.user, transfer)["sender"]:
         raise PermissionDenied(_("只有开具介绍信的党组织可以撤销"))
-    form = forms.CancelForm(_bound(request))
+    form = forms.CancelForm(bound(request))
 
     def cancel(data):
         return services.transfer_cancel(actor=request.user, transfer=transfer, reason=data["reason"])
 
-    result, status, reason = _submit(request, form, cancel)
+    result, status, reason = submit(request, form, cancel)
     if result is not None:
         messages.success(request, _("已撤销介绍信 %(no)s") % {"no": transfer.letter_no})
         return redirect("transfers:letters:detail", transfer.pk)
@@ -468,12 +442,12 @@ def transfer_print(request, pk):
 def transfer_incoming(request):
     scoping.require_tree_role(request.user)
     branches = scoping.scoped(_branches(), request.user).order_by("path")
-    form = forms.IncomingForm(_bound(request), branches=branches)
+    form = forms.IncomingForm(bound(request), branches=branches)
 
     def register(data):
         return services.transfer_register_incoming(actor=request.user, **data)
 
-    transfer, status, reason = _submit(request, form, register)
+    transfer, status, reason = submit(request, form, register)
     if transfer is not None:
         messages.success(
             request,
@@ -525,12 +499,12 @@ def status_list(request):
 @login_required
 def status_new(request, member_pk):
     member = _member_or_404(request.user, member_pk)
-    form = forms.StatusChangeForm(_bound(request))
+    form = forms.StatusChangeForm(bound(request))
 
     def record(data):
         return status_services.status_change_record(actor=request.user, member=member, **data)
 
-    change, status, reason = _submit(request, form, record)
+    change, status, reason = submit(request, form, record)
     if change is not None:
         messages.success(
             request,
@@ -590,12 +564,12 @@ def mobile_list(request):
 def mobile_new(request, member_pk):
     member = _member_or_404(request.user, member_pk)
     hosts = Organization.objects.active().filter(kind__in=mobile_services.HOST_KINDS)
-    form = forms.OutflowForm(_bound(request), hosts=hosts)
+    form = forms.OutflowForm(bound(request), hosts=hosts)
 
     def record(data):
         return mobile_services.mobile_outflow_record(actor=request.user, member=member, **data)
 
-    outflow, status, reason = _submit(request, form, record)
+    outflow, status, reason = submit(request, form, record)
     if outflow is not None:
         messages.success(request, _("已登记 %(name)s 外出，现为流动党员") % {"name": member.name})
         advice = mobile_services.transfer_advice(outflow)
@@ -646,12 +620,12 @@ def mobile_return(request, pk):
     record = mobile_selectors.get_record_or_404(request.user, pk)
     if not mobile_selectors.sides(request.user, record)["home"]:
         raise PermissionDenied(_("只有流出地党组织可以登记返回"))
-    form = forms.ReturnForm(_bound(request))
+    form = forms.ReturnForm(bound(request))
 
     def record_return(data):
         return mobile_services.mobile_return_record(actor=request.user, record=record, **data)
 
-    result, status, reason = _submit(request, form, record_return)
+    result, status, reason = submit(request, form, record_return)
     if result is not None:
         messages.success(request, _("已登记 %(name)s 返回") % {"name": record.member.name})
         return redirect("transfers:mobile:detail", record.pk)
@@ -674,12 +648,12 @@ def mobile_activity(request, pk):
     record = mobile_selectors.get_record_or_404(request.user, pk)
     if not mobile_selectors.sides(request.user, record)["host"]:
         raise PermissionDenied(_("只有流入地党组织可以登记参加活动情况"))
-    form = forms.ActivityForm(_bound(request))
+    form = forms.ActivityForm(bound(request))
 
     def record_activity(data):
         return mobile_services.mobile_activity_record(actor=request.user, record=record, **data)
 
-    result, status, reason = _submit(request, form, record_activity)
+    result, status, reason = submit(request, form, record_activity)
     if result is not None:
         messages.success(request, _("已登记 %(name)s 参加活动") % {"name": record.member.name})
         return redirect("transfers:mobile:detail", record.pk)

@@ -12,15 +12,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import push_url
 
+from dangjian.core.pages import partial
+
 from . import selectors, services
 from .forms import InboxFilterForm
 
 PAGE_SIZE = 30
-
-
-def _partial(request) -> bool:
-    htmx = request.htmx
-    return bool(htmx) and not htmx.history_restore_request and htmx.target == "inbox-list"
 
 
 def _query(params: dict) -> str:
@@ -48,7 +45,7 @@ def _context(request, params) -> dict:
 
 
 def _list_response(request, context, status: int = 200):
-    if _partial(request):
+    if partial(request, "inbox-list"):
         response = render(request, "notifications/inbox.html#inbox-list", context, status=status)
         return push_url(response, reverse("notifications:inbox") + context["page_query"])
     return render(request, "notifications/inbox.html", context, status=status)
@@ -85,7 +82,7 @@ def _back(request):
 @require_POST
 def read_one(request, pk: int):
     services.mark_read(actor=request.user, notification_id=pk)
-    if _partial(request):
+    if partial(request, "inbox-list"):
         params = request.GET.copy()
         return _list_response(request, _context(request, params))
     return _back(request)
@@ -95,7 +92,7 @@ def read_one(request, pk: int):
 @require_POST
 def read_all(request):
     count = services.mark_all_read(actor=request.user)
-    if _partial(request):
+    if partial(request, "inbox-list"):
         return _list_response(request, _context(request, request.GET.copy()))
     if count:
         messages.success(request, _("已将 %(n)d 条消息标为已读。") % {"n": count})

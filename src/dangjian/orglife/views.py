@@ -7,7 +7,6 @@ allowed now, with the reason). Members and reviewers have no access here (403).
 
 import calendar
 import datetime as dt
-from collections.abc import Callable
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -24,6 +23,7 @@ from django_htmx.http import push_url
 
 from dangjian.core import scoping
 from dangjian.core.errors import TransitionNotAllowed, ValidationFailed
+from dangjian.core.pages import bound, partial, submit
 from dangjian.orgs.models import Organization
 
 from . import documents, forms, rules, selectors, services
@@ -36,32 +36,6 @@ ORG_CHOICES_LIMIT = 500
 
 
 # --- helpers -------------------------------------------------------------------------------------------------
-
-
-def _bound(request):
-    return request.POST if request.method == "POST" else None
-
-
-def _partial(request, target: str | None = None) -> bool:
-    htmx = request.htmx
-    if not htmx or htmx.history_restore_request:
-        return False
-    return target is None or htmx.target == target
-
-
-def _submit(request, form, action: Callable[[dict], object]) -> tuple[object | None, int, str]:
-    """Validate `form` and run one service call with its data: (result, status, refusal reason)."""
-    if request.method != "POST":
-        return None, 200, ""
-    if not form.is_valid():
-        return None, 422, ""
-    try:
-        return action(form.cleaned_data), 200, ""
-    except ValidationFailed as exc:
-        form.add_service_errors(exc)
-        return None, 422, ""
-    except TransitionNotAllowed as exc:
-        return None, 409, exc.message
 
 
 def _list_crumb() -> tuple[str, str]:
@@ -166,7 +140,7 @@ def meeting_list(request):
         "calendar_query": urlencode({k: v for k, v in request.GET.items() if k in ("within", "kind") and v}),
         "crumbs": [(_("组织生活"), None)],
     }
-    if _partial(request, "list-body"):
+    if partial(request, "list-body"):
         response = render(request, "orglife/list.html#list-body", context)
         query = urlencode([(k, v) for k, v in request.GET.items() if v])
         return push_url(response, reverse("orglife:meeting_list") + (f"?{query}" if query else ""))
@@ -271,7 +245,7 @@ def meeting_create(request):
         )
     held_on = request.GET.get("held_on", "")
     form = forms.MeetingForm(
-        _bound(request),
+        bound(request),
         kind=kind,
         participant_choices=_participant_choices(org) if kind == MeetingKind.TALK else (),
         initial={
@@ -285,7 +259,7 @@ def meeting_create(request):
             actor=request.user, org=org, kind=kind, state=state, attendees=form.attendees(), **form.record()
         )
 
-    meeting, status, reason = _submit(request, form, create)
+    meeting, status, reason = submit(request, form, create)
     if meeting is not None:
         if state == MeetingState.PLANNED:
             messages.success(
@@ -437,7 +411,7 @@ def _detail_page(request, meeting: Meeting, tab: str, *, status: int = 200, **ex
         "crumbs": _meeting_crumbs(meeting),
         **_tab_context(meeting, tab, extra),
     }
-    if _partial(request, "meeting-tabs") and status == 200:
+    if partial(request, "meeting-tabs") and status == 200:
         return render(request, "orglife/detail.html#tabs", context)
     return render(request, "orglife/detail.html", context, status=status)
 
@@ -488,12 +462,12 @@ def meeting_edit(request, pk):
             request, meeting, None, title=title, status=409, refusal=_state_refusal(meeting, _("修改"))
         )
     initial = {name: getattr(meeting, name) for name in services.EDITABLE_FIELDS}
-    form = forms.MeetingForm(_bound(request), kind=meeting.kind, initial=initial)
+    form = forms.MeetingForm(bound(request), kind=meeting.kind, initial=initial)
 
     def update(_data):
         return services.meeting_update(actor=request.user, meeting=meeting, **form.record())
 
-    result, status, reason = _submit(request, form, update)
+    result, status, reason = submit(request, form, update)
     if result is not None:
         messages.success(request, _("已保存会议记录"))
         return redirect(_detail_url(result))
@@ -523,7 +497,7 @@ def meeting_hold(request, pk):
         for name in ("place", "host", "recorder", "starts_at", "minutes", "resolutions")
     }
     initial["held_on"] = min(meeting.held_on, today)
-    form = forms.HoldForm(_bound(request), initial=initial)
+    form = forms.HoldForm(bound(request), initial=initial)
 
     def hold(data):
         values = dict(data)
@@ -531,7 +505,7 @@ def meeting_hold(request, pk):
             actor=request.user, meeting=meeting, held_on=values.pop("held_on"), **values
         )
 
-    result, status, reason = _submit(request, form, hold)
+    result, status, reason = submit(request, form, hold)
     if result is not None:
         messages.success(request, _("已登记会议召开，请核对参会情况"))
         return redirect(_detail_url(result, "attendance"))
@@ -555,12 +529,12 @@ def meeting_cancel(request, pk):
         return _form_page(
             request, meeting, None, title=title, status=409, refusal=_state_refusal(meeting, _("取消"))
         )
-    form = forms.CancelForm(_bound(request))
+    form = forms.CancelForm(bound(request))
 
     def cancel(data):
         return services.meeting_cancel(actor=request.user, meeting=meeting, reason=data["reason"])
 
-    result, status, reason = _submit(request, form, cancel)
+    result, status, reason = submit(request, form, cancel)
     if result is not None:
         messages.success(request, _("已取消会议"))
         return redirect(_detail_url(result))

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy
 from django_htmx.http import push_url
 
 from dangjian.core import audit, periods, scoping
+from dangjian.core.pages import partial
 from dangjian.members.selectors import selfservice
 from dangjian.orgs import selectors as org_selectors
 from dangjian.orgs.models import Organization, OrgKind
@@ -36,11 +37,6 @@ def _optional_url(name: str, *args) -> str | None:
         return reverse(name, args=args)
     except NoReverseMatch:
         return None
-
-
-def _partial(request, target: str) -> bool:
-    htmx = request.htmx
-    return bool(htmx) and not htmx.history_restore_request and htmx.target == target
 
 
 def _within_choices(user, current: Organization) -> list[tuple[int, str]]:
@@ -155,7 +151,7 @@ def index(request):
         "hours_url": f"{reverse('orglife:compliance:hours')}?{urlencode({'within': root.pk, 'year': year})}",
         **_heat_context(request, report, year, domain),
     }
-    if _partial(request, "compliance-results"):
+    if partial(request, "compliance-results"):
         response = render(request, "orglife/compliance/heatmap.html#results", context)
         query = urlencode({"within": root.pk, "year": year, **({"domain": domain} if domain else {})})
         return push_url(response, f"{reverse('orglife:compliance:index')}?{query}")
@@ -343,7 +339,7 @@ def hours(request):
         "cadre_hours": rules.required_hours(True, **_hour_settings()),
         "crumbs": _crumbs(user, root, (_("学习培训学时"), None)),
     }
-    if _partial(request, "hours-results"):
+    if partial(request, "hours-results"):
         response = render(request, "orglife/compliance/hours.html#results", context)
         return push_url(response, f"{reverse('orglife:compliance:hours')}?{urlencode(query)}")
     return render(request, "orglife/compliance/hours.html", context)

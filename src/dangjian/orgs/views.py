@@ -4,7 +4,6 @@ Every view is the same short story: scoped fetch (404 outside the user's scope) 
 redirect with a message; or the form again with the service's answer (422 bad input, 409 not allowed now).
 """
 
-from collections.abc import Callable
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -19,7 +18,7 @@ from django.utils.translation import gettext_lazy
 from django_htmx.http import push_url
 
 from dangjian.core import scoping, tree
-from dangjian.core.errors import TransitionNotAllowed, ValidationFailed
+from dangjian.core.pages import bound, partial, submit
 from dangjian.members.models import Member
 
 from . import rules, selectors, services
@@ -187,23 +186,15 @@ def _tree_page(request, *, partial: bool):
     return render(request, "orgs/tree.html", context)
 
 
-def _partial(request, target: str | None = None) -> bool:
-    """An htmx request for a piece of the page (not htmx restoring a whole page from its history)."""
-    htmx = request.htmx
-    if not htmx or htmx.history_restore_request:
-        return False
-    return target is None or htmx.target == target
-
-
 @login_required
 def org_tree(request):
-    return _tree_page(request, partial=_partial(request, "tree-body"))
+    return _tree_page(request, partial=partial(request, "tree-body"))
 
 
 @login_required
 def org_search(request):
     """The filter bar's htmx target: the tree or the list of hits; the tree page itself for a plain visit."""
-    return _tree_page(request, partial=_partial(request))
+    return _tree_page(request, partial=partial(request))
 
 
 @login_required
@@ -276,27 +267,12 @@ def org_detail(request, pk):
         "crumbs": _org_crumbs(request.user, org),
         **_tab_context(request, org, tab, check),
     }
-    if _partial(request, "org-tabs"):
+    if partial(request, "org-tabs"):
         return render(request, "orgs/detail.html#tabs", context)
     return render(request, "orgs/detail.html", context)
 
 
 # --- writes ------------------------------------------------------------------------------------------------
-
-
-def _submit(request, form, action: Callable[[dict], object]) -> tuple[object | None, int, str]:
-    """Validate `form` and run one service call with its data: (result, status, refusal reason)."""
-    if request.method != "POST":
-        return None, 200, ""
-    if not form.is_valid():
-        return None, 422, ""
-    try:
-        return action(form.cleaned_data), 200, ""
-    except ValidationFailed as exc:
-        form.add_service_errors(exc)
-        return None, 422, ""
-    except TransitionNotAllowed as exc:
-        return None, 409, exc.message
 
 
 def _form_page(request, org, form, *, title: str, status: int, refusal: str = "", **extra):
@@ -318,10 +294,6 @@ def _dissolved_page(request, org, title: str):
     return _form_page(request, org, None, title=title, status=409, refusal=reason)
 
 
-def _bound(request):
-    return request.POST if request.method == "POST" else None
-
-
 def _detail_url(org, tab: str = "") -> str:
     url = reverse("orgs:detail", args=[org.pk])
     return f"{url}?tab={tab}" if tab else url
@@ -334,12 +306,12 @@ def org_create_child(request, pk):
     title = _("新增下级组织")
     if parent.is_dissolved:
         return _dissolved_page(request, parent, title)
-    form = OrgCreateForm(_bound(request), parent=parent, kinds=child_kinds_for(request.user, parent))
+    form = OrgCreateForm(bound(request), parent=parent, kinds=child_kinds_for(request.user, parent))
 
     def create(data):
         return services.org_create(actor=request.user, parent=parent, **data)
 
-    org, status, reason = _submit(request, form, create)
+    org, status, reason = submit(request, form, create)
     if org is not None:
         messages.success(
             request,
@@ -366,13 +338,13 @@ def org_edit(request, pk):
     title = _("编辑组织信息")
     if org.is_dissolved:
         return _dissolved_page(request, org, title)
-    form = OrgEditForm(_bound(request), org=org)
+    form = OrgEditForm(bound(request), org=org)
     old_name = org.name
 
     def update(_data):
         return services.org_update(actor=request.user, org=org, **form.changes(org))
 
-    result, status, reason = _submit(request, form, update)
+    result, status, reason = submit(request, form, update)
     if result is not None:
         if result.name != old_name:
             messages.success(request, _("“%(old)s”已更名为“%(new)s”") % {"old": old_name, "new": result.name})
@@ -398,12 +370,12 @@ def org_term(request, pk):
     title = _("登记换届")
     if org.is_dissolved:
         return _dissolved_page(request, org, title)
-    form = TermForm(_bound(request), org=org)
+    form = TermForm(bound(request), org=org)
 
     def register(data):
         return services.org_update(actor=request.user, org=org, term_started_on=data["term_started_on"])
 
-    result, status, reason = _submit(request, form, register)
+    result, status, reason = submit(request, form, register)
     if result is not None:
         messages.success(
             request, _("已登记本届班子选举日期 %(day)s") % {"day": f"{result.term_started_on:%Y-%m-%d}"}
@@ -467,16 +439,16 @@ def org_move(request, pk):
     if org.is_dissolved:
         return _dissolved_page(request, org, title)
     candidates = _move_candidates(request.user, org)
-    form = MoveForm(_bound(request), candidates=candidates)
+    form = MoveForm(bound(request), candidates=candidates)
     q = request.GET.get("q", "").strip()[:100]
-    if request.method == "GET" and _partial(request, "parent-options"):
+    if request.method == "GET" and partial(request, "parent-options"):
         context = _move_options(request.user, candidates, q, None)
         return render(request, "orgs/move.html#options", {**context, "form": form})
 
     def move(data):
         return services.org_move(actor=request.user, org=org, new_parent=data["parent"])
 
-    result, status, reason = _submit(request, form, move)
+    result, status, reason = submit(request, form, move)
     if result is not None:
         messages.success(
             request,
@@ -505,12 +477,12 @@ def org_dissolve(request, pk):
     title = _("撤销组织")
     if org.is_dissolved:
         return _dissolved_page(request, org, title)
-    form = DissolveForm(_bound(request))
+    form = DissolveForm(bound(request))
 
     def dissolve(data):
         return services.org_dissolve(actor=request.user, org=org, **data)
 
-    result, status, reason = _submit(request, form, dissolve)
+    result, status, reason = submit(request, form, dissolve)
     if result is not None:
         messages.success(request, _("已撤销“%(name)s”") % {"name": result.name})
         return redirect(_detail_url(result, "history"))
@@ -557,12 +529,12 @@ def position_appoint(request, pk):
     if org.is_dissolved:
         return _dissolved_page(request, org, title)
     members, choices = _appointable_members(request.user, org)
-    form = AppointForm(_bound(request), org=org, members=members, member_choices=choices)
+    form = AppointForm(bound(request), org=org, members=members, member_choices=choices)
 
     def appoint(data):
         return services.position_appoint(actor=request.user, org=org, **data)
 
-    position, status, reason = _submit(request, form, appoint)
+    position, status, reason = submit(request, form, appoint)
     if position is not None:
         messages.success(
             request,
@@ -588,12 +560,12 @@ def position_end(request, pk, position_pk):
     position = get_object_or_404(LeadershipPosition, pk=position_pk, org=org)
     _require(request.user, org, "end_position")
     title = _("离任")
-    form = PositionEndForm(_bound(request))
+    form = PositionEndForm(bound(request))
 
     def end(data):
         return services.position_end(actor=request.user, position=position, **data)
 
-    result, status, reason = _submit(request, form, end)
+    result, status, reason = submit(request, form, end)
     if result is not None:
         messages.success(
             request,

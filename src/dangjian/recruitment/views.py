@@ -25,12 +25,13 @@ from django_htmx.http import push_url
 from dangjian.core import scoping, uploads
 from dangjian.core.crypto import mask_id_number, mask_phone
 from dangjian.core.errors import ValidationFailed
+from dangjian.core.pages import bound, partial, submit
 from dangjian.members.selectors import records as member_selectors
 
 from . import documents, rules, selectors, selectors_pages, services
 from .forms import CaseCreateForm, CaseEditForm, CaseFileForm, CaseFilterForm, WithdrawForm
 from .models import CaseFile
-from .views_common import approver, bound, case_crumbs, crumbs, partial, submit, within_choices, within_org
+from .views_common import approver, case_crumbs, crumbs, within_choices, within_org
 
 PAGE_SIZE = 50
 

@@ -1,43 +1,13 @@
 """Helpers shared by the member-development pages: submitting a form through a service, htmx partials,
 breadcrumbs, the subtree filter's choices and the badges of the stages."""
 
-from collections.abc import Callable
-
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from dangjian.core import scoping
-from dangjian.core.errors import TransitionNotAllowed, ValidationFailed
 from dangjian.orgs.models import Organization
 
 from . import rules
-
-
-def bound(request):
-    return request.POST if request.method == "POST" else None
-
-
-def submit(request, form, action: Callable[[dict], object]) -> tuple[object | None, int, str]:
-    """Validate `form` and run one service call with its data: (result, status, refusal reason)."""
-    if request.method != "POST":
-        return None, 200, ""
-    if not form.is_valid():
-        return None, 422, ""
-    try:
-        return action(form.cleaned_data), 200, ""
-    except ValidationFailed as exc:
-        form.add_service_errors(exc)
-        return None, 422, ""
-    except TransitionNotAllowed as exc:
-        return None, 409, exc.message
-
-
-def partial(request, target: str | None = None) -> bool:
-    """An htmx request for a piece of the page (not htmx restoring a whole page from its history)."""
-    htmx = request.htmx
-    if not htmx or htmx.history_restore_request:
-        return False
-    return target is None or htmx.target == target
 
 
 def crumbs(*tail) -> list[tuple[str, str | None]]:

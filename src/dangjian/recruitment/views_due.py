@@ -17,11 +17,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from dangjian.core import audit, scoping
+from dangjian.core.pages import partial
 from dangjian.orgs.models import Organization
 
 from . import rules, selectors
 from .forms import DueFilterForm
-from .views_common import crumbs, partial, within_choices, within_org
+from .views_common import crumbs, within_choices, within_org
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # Due items the 基层党委 handles (the pre-review's notice, approvals); the others are the branch's.

@@ -11,10 +11,11 @@ from django.utils.translation import gettext as _
 
 from dangjian.core import scoping
 from dangjian.core.errors import ValidationFailed
+from dangjian.core.pages import bound, partial, submit
 
 from . import selectors, selectors_pages, services
 from .forms import PlanForm
-from .views_common import approver, bound, crumbs, partial, submit
+from .views_common import approver, crumbs
 
 
 def _plans_crumbs(*tail):

@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from dangjian.core.pages import bound, submit
 from dangjian.orglife import rules as orglife_rules
 from dangjian.orglife import selectors as orglife_selectors
 from dangjian.orglife.models import MeetingKind
@@ -28,7 +29,7 @@ from .conf import rule_config
 from .documents import DOCUMENTS_OF_STEP
 from .forms_steps import MEETING_STEPS, VOTE_FIGURES, StepChoices, StepForm
 from .models import DevelopmentCase
-from .views_common import bound, case_crumbs, submit
+from .views_common import case_crumbs
 
 
 def _choices(user, case: DevelopmentCase, step: int) -> StepChoices:

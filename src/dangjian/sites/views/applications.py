@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy
 
 from dangjian.core import scoping
 from dangjian.core.errors import TransitionNotAllowed
+from dangjian.core.pages import bound, submit
 
 from .. import rules, scoring, selectors, services
 from .. import selectors_pages as pages
@@ -34,7 +35,7 @@ from ..forms import (
 from ..metrics import METRICS
 from ..models import Application, ApplicationState, Method, ReviewMethod
 from ..services.common import state_labels
-from .common import bound, crumbs, form_page, home_crumb, list_response, page_of, require_staff, submit
+from .common import crumbs, form_page, home_crumb, list_response, page_of, require_staff
 
 TABS = (
     ("plan", gettext_lazy("创建计划")),

@@ -13,13 +13,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dangjian.core.errors import ValidationFailed
+from dangjian.core.pages import bound, submit
 
 from .. import selectors, services
 from .. import selectors_pages as pages
 from ..forms import ConfirmForm
 from ..forms_admin import BottomRankForm, CampaignEditForm, CampaignOpenForm, NoticeForm, QuotaForm
 from ..models import ApplicationState, Campaign, ObjectionState, RectificationState, ReReviewState, Tier
-from .common import bound, crumbs, form_page, home_crumb, require_admin, require_staff, submit
+from .common import crumbs, form_page, home_crumb, require_admin, require_staff
 
 
 def _campaign_crumbs(campaign: Campaign | None = None):

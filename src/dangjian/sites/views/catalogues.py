@@ -10,12 +10,14 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from dangjian.core.pages import bound, submit
+
 from .. import selectors, services
 from ..forms import ConfirmForm
 from ..forms_admin import CatalogueFilterForm, CatalogueForm, CriterionForm
 from ..metrics import METRICS
 from ..models import Catalogue
-from .common import bound, crumbs, form_page, home_crumb, list_response, require_admin, require_staff, submit
+from .common import crumbs, form_page, home_crumb, list_response, require_admin, require_staff
 
 
 def _catalogue_crumbs(catalogue: Catalogue | None = None):

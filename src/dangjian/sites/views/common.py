@@ -1,6 +1,5 @@
 """Helpers shared by the programme's pages: running one service from a form, crumbs, htmx partials, files."""
 
-from collections.abc import Callable
 from urllib.parse import quote, urlencode
 
 from django.core.exceptions import PermissionDenied
@@ -11,37 +10,13 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 from django_htmx.http import push_url
 
-from dangjian.core.errors import TransitionNotAllowed, ValidationFailed
+from dangjian.core.pages import partial
 
 from .. import selectors
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PAGE_SIZE = 50
-
-
-def bound(request):
-    return request.POST if request.method == "POST" else None
-
-
-def bound_files(request):
-    return request.FILES if request.method == "POST" else None
-
-
-def submit(request, form, action: Callable[[dict], object]) -> tuple[object | None, int, str]:
-    """Validate `form` and run one service call: (result, status, refusal reason). Nothing is written
-    unless the service succeeds (each service is one transaction)."""
-    if request.method != "POST" or form is None:
-        return None, 200, ""
-    if not form.is_valid():
-        return None, 422, ""
-    try:
-        return action(form.cleaned_data), 200, ""
-    except ValidationFailed as exc:
-        form.add_service_errors(exc)
-        return None, 422, ""
-    except TransitionNotAllowed as exc:
-        return None, 409, exc.message
 
 
 def require_staff(user) -> None:
@@ -53,13 +28,6 @@ def require_admin(user) -> None:
     require_staff(user)
     if user.role != "county_admin":
         raise PermissionDenied(_("只有组织部管理员可以进行此操作"))
-
-
-def partial(request, target: str | None = None) -> bool:
-    htmx = request.htmx
-    if not htmx or htmx.history_restore_request:
-        return False
-    return target is None or htmx.target == target
 
 
 def list_response(request, template: str, context: dict, url_name: str, target: str = "list-body"):

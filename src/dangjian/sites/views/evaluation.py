@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dangjian.core.errors import ValidationFailed
+from dangjian.core.pages import bound, bound_files, submit
 
 from .. import scoring, selectors, services
 from .. import selectors_pages as pages
@@ -25,7 +26,7 @@ from ..forms import (
 from ..models import ApplicationState, Method, ReviewerAssignment
 from ..services.evaluation import REVIEW_STATES
 from .applications import _for_applicant, _not_draft, application_crumbs, detail_page
-from .common import bound, bound_files, crumbs, form_page, home_crumb, require_staff, submit
+from .common import crumbs, form_page, home_crumb, require_staff
 
 
 def _file_response(stored, name: str) -> FileResponse:

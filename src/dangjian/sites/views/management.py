@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from dangjian.core import scoping
 from dangjian.core.crypto import mask_phone
+from dangjian.core.pages import bound, submit
 
 from .. import selectors, services
 from .. import selectors_pages as pages
@@ -27,7 +28,7 @@ from ..forms_admin import (
 from ..metrics import METRICS
 from ..models import RectificationState, ReReviewState
 from ..services.management import scored_by_hand
-from .common import bound, crumbs, form_page, home_crumb, list_response, page_of, submit
+from .common import crumbs, form_page, home_crumb, list_response, page_of
 
 
 def _tree_user(request) -> None:

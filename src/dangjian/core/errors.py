@@ -5,6 +5,8 @@
 - Django's `PermissionDenied` → 403, `Http404` → 404.
 """
 
+from django.utils.translation import gettext as _
+
 
 class ServiceError(Exception):
     status = 400
@@ -25,3 +27,26 @@ class ValidationFailed(ServiceError):
 
 class TransitionNotAllowed(ServiceError):
     status = 409
+
+
+class FieldErrors:
+    """Collects the field errors of one submission (the first per field), so the user sees them all at once."""
+
+    def __init__(self):
+        self.items: list[dict] = []
+
+    def add(self, field: str, message: str) -> None:
+        if not self.has(field):
+            self.items.append({"field": field, "message": message})
+
+    def has(self, field: str) -> bool:
+        return any(item["field"] == field for item in self.items)
+
+    def raise_if_any(self) -> None:
+        """ValidationFailed with every collected error; its message is the only one, or all of them joined."""
+        if not self.items:
+            return
+        if len(self.items) == 1:
+            raise ValidationFailed(self.items[0]["message"], self.items)
+        joined = _("；").join(item["message"] for item in self.items)
+        raise ValidationFailed(_("填写的内容有误：") + joined, self.items)

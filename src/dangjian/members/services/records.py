@@ -28,7 +28,7 @@ from django.utils.translation import gettext as _
 
 from dangjian.core import audit, idnumber, scoping, uploads
 from dangjian.core.crypto import lookup_hash, mask_id_number, mask_phone
-from dangjian.core.errors import TransitionNotAllowed, ValidationFailed
+from dangjian.core.errors import FieldErrors, TransitionNotAllowed, ValidationFailed
 from dangjian.orgs.models import Organization, OrgKind
 from dangjian.orgs.rules import add_months
 
@@ -127,31 +127,7 @@ def _snapshot(member: Member) -> dict:
 # --- validation -------------------------------------------------------------------------------------------
 
 
-class _Errors:
-    """Collects every field error of one submission, so the user sees them all at once."""
-
-    def __init__(self):
-        self.items: list[dict] = []
-
-    def add(self, field: str, message: str) -> None:
-        if not any(item["field"] == field for item in self.items):
-            self.items.append({"field": field, "message": message})
-
-    def has(self, field: str) -> bool:
-        return any(item["field"] == field for item in self.items)
-
-    def raise_if_any(self) -> None:
-        if self.items:
-            first = self.items[0]["message"]
-            message = (
-                first
-                if len(self.items) == 1
-                else _("填写的内容有误：") + _("；").join(item["message"] for item in self.items)
-            )
-            raise ValidationFailed(message, self.items)
-
-
-def _clean_text(values: dict, errors: _Errors) -> None:
+def _clean_text(values: dict, errors: FieldErrors) -> None:
     labels = {
         "name": _("姓名"),
         "native_place": _("籍贯"),
@@ -170,7 +146,7 @@ def _clean_text(values: dict, errors: _Errors) -> None:
         errors.add("name", _("请填写姓名"))
 
 
-def _clean_codes(values: dict, errors: _Errors) -> None:
+def _clean_codes(values: dict, errors: FieldErrors) -> None:
     tables = {
         "ethnicity": (ETHNICITIES, False, _("民族")),
         "education": (EDUCATION, True, _("学历")),
@@ -186,7 +162,7 @@ def _clean_codes(values: dict, errors: _Errors) -> None:
             errors.add(field, _("%(label)s取值无效，请从代码表中选择") % {"label": label})
 
 
-def _clean_identity(values: dict, errors: _Errors, today: dt.date) -> None:
+def _clean_identity(values: dict, errors: FieldErrors, today: dt.date) -> None:
     """ID number → birth date and gender; a birth date or gender given as well must agree with it."""
     raw = values.get("id_number")
     if raw is None:
@@ -219,7 +195,7 @@ def _clean_identity(values: dict, errors: _Errors, today: dt.date) -> None:
     values["birth_date"], values["gender"] = birth, gender
 
 
-def _clean_phone(values: dict, errors: _Errors) -> None:
+def _clean_phone(values: dict, errors: FieldErrors) -> None:
     if "phone" not in values:
         return
     phone = re.sub(r"[\s-]", "", values["phone"] or "")
@@ -228,7 +204,7 @@ def _clean_phone(values: dict, errors: _Errors) -> None:
         errors.add("phone", _("手机号码应为 11 位数字，以 1 开头"))
 
 
-def _clean_dates(record: dict, changed: set[str], errors: _Errors, today: dt.date) -> None:
+def _clean_dates(record: dict, changed: set[str], errors: FieldErrors, today: dt.date) -> None:
     """Join and conversion dates against today, the birth date and the category (`record` is the result)."""
     joined, converted = record.get("joined_on"), record.get("converted_on")
     if "joined_on" in changed:
@@ -263,7 +239,7 @@ def _clean_dates(record: dict, changed: set[str], errors: _Errors, today: dt.dat
         )
 
 
-def _check_party_group(org: Organization, group: Organization | None, errors: _Errors) -> None:
+def _check_party_group(org: Organization, group: Organization | None, errors: FieldErrors) -> None:
     if group is None:
         return
     if group.kind != OrgKind.GROUP or group.parent_id != org.pk:
@@ -272,7 +248,7 @@ def _check_party_group(org: Organization, group: Organization | None, errors: _E
         errors.add("party_group", _("党小组“%(group)s”已撤销") % {"group": group.name})
 
 
-def _check_branch(org: Organization, errors: _Errors) -> None:
+def _check_branch(org: Organization, errors: FieldErrors) -> None:
     # 教管条例 第25条: every member belongs to a branch; 党小组 members are recorded on their branch.
     if org.kind != OrgKind.BRANCH:
         errors.add(
@@ -284,7 +260,7 @@ def _check_branch(org: Organization, errors: _Errors) -> None:
         errors.add("org", _("“%(org)s”已撤销，不能再编入党员") % {"org": org.name})
 
 
-def _check_duplicate(actor, number: str, exclude_pk: int | None, errors: _Errors) -> str:
+def _check_duplicate(actor, number: str, exclude_pk: int | None, errors: FieldErrors) -> str:
     """The keyed hash of the number, after making sure no other member holds it.
 
     The message names the member only when the actor may see them; otherwise it says no more than that
@@ -357,7 +333,7 @@ def member_create(
         "gender": gender,
         "birth_date": birth_date,
     }
-    errors = _Errors()
+    errors = FieldErrors()
     _check_branch(org, errors)
     _check_party_group(org, party_group, errors)
     _clean_text(values, errors)
@@ -416,7 +392,7 @@ def member_update(*, actor, member: Member, **changes) -> Member:
     elif "gender" in values or "birth_date" in values:
         # Birth date and gender follow the number: check them against the number on record.
         values["id_number"] = member.id_number
-    errors = _Errors()
+    errors = FieldErrors()
     _clean_text(values, errors)
     _clean_codes(values, errors)
     _clean_identity(values, errors, today)

@@ -114,26 +114,6 @@ def _day(value: dt.date) -> str:
     return f"{value:%Y-%m-%d}"
 
 
-class _Errors:
-    """Collects the field errors of one submission so that all of them are reported at once."""
-
-    def __init__(self):
-        self.items: list[dict] = []
-
-    def add(self, field: str, message: str) -> None:
-        if not any(item["field"] == field for item in self.items):
-            self.items.append({"field": field, "message": message})
-
-    def raise_if_any(self) -> None:
-        if not self.items:
-            return
-        if len(self.items) == 1:
-            raise ValidationFailed(self.items[0]["message"], self.items)
-        raise ValidationFailed(
-            _("填写的内容有误：") + _("；").join(item["message"] for item in self.items), self.items
-        )
-
-
 def _snapshot(meeting: Meeting) -> dict:
     # core.audit turns dates into text but not times of day: the start time is written as "HH:MM:SS".
     data = audit.snapshot(meeting, MEETING_FIELDS)

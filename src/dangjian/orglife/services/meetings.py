@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from dangjian.core import audit
-from dangjian.core.errors import TransitionNotAllowed, ValidationFailed
+from dangjian.core.errors import FieldErrors, TransitionNotAllowed, ValidationFailed
 from dangjian.orgs.models import Organization
 
 from .. import rules, selectors
@@ -29,7 +29,6 @@ from ._common import (
     _check_listable,
     _check_talk,
     _day,
-    _Errors,
     _lock,
     _parse_entries,
     _require_writer,
@@ -70,7 +69,7 @@ def _check(
     The kind is checked against the organization only when the meeting is created (a 支委会 recorded while
     the committee was in office stays valid after it leaves).
     """
-    errors = _Errors()
+    errors = FieldErrors()
     if not creating:
         pass
     elif kind not in MeetingKind.values:

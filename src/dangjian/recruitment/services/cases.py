@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from dangjian.core import audit, idnumber, scoping, uploads
 from dangjian.core.crypto import lookup_hash, mask_id_number, mask_phone
-from dangjian.core.errors import TransitionNotAllowed, ValidationFailed
+from dangjian.core.errors import FieldErrors, TransitionNotAllowed, ValidationFailed
 from dangjian.members import rules as member_rules
 from dangjian.members.codes import EDUCATION, ETHNICITIES, OCCUPATIONS
 from dangjian.members.models import GONE_STATUSES, Member
@@ -127,28 +127,7 @@ def ensure_open(case: DevelopmentCase) -> None:
 # --- validation -------------------------------------------------------------------------------------------------
 
 
-class Errors:
-    """Collects the field errors of one submission so the user sees them all at once."""
-
-    def __init__(self):
-        self.items: list[dict] = []
-
-    def add(self, field: str, message: str) -> None:
-        if not any(item["field"] == field for item in self.items):
-            self.items.append({"field": field, "message": message})
-
-    def has(self, field: str) -> bool:
-        return any(item["field"] == field for item in self.items)
-
-    def raise_if_any(self) -> None:
-        if self.items:
-            if len(self.items) == 1:
-                raise ValidationFailed(self.items[0]["message"], self.items)
-            joined = _("；").join(item["message"] for item in self.items)
-            raise ValidationFailed(_("填写的内容有误：") + joined, self.items)
-
-
-def clean_person(values: dict, errors: Errors, on: dt.date) -> None:
+def clean_person(values: dict, errors: FieldErrors, on: dt.date) -> None:
     """Text lengths, code tables, phone, and the ID number (giving birth date and gender)."""
     for name in (
         "person_name",
@@ -200,7 +179,7 @@ def clean_person(values: dict, errors: Errors, on: dt.date) -> None:
         values.update(id_number=number, birth_date=birth, gender=gender)
 
 
-def check_not_known(actor, number: str, errors: Errors, exclude_pk: int | None = None) -> str:
+def check_not_known(actor, number: str, errors: FieldErrors, exclude_pk: int | None = None) -> str:
     """The keyed hash of the number, after making sure it is neither a member nor another open case."""
     digest = lookup_hash(number)
     member = Member.objects.filter(id_hash=digest).first()
@@ -227,7 +206,7 @@ def check_not_known(actor, number: str, errors: Errors, exclude_pk: int | None =
     return digest
 
 
-def check_branch(org: Organization, errors: Errors) -> None:
+def check_branch(org: Organization, errors: FieldErrors) -> None:
     # 细则 第6条: the application goes to the branch of the applicant's unit or place of residence.
     if org.kind != OrgKind.BRANCH:
         errors.add(
@@ -274,7 +253,7 @@ def case_create(
         "phone": phone,
         "notes": notes,
     }
-    errors = Errors()
+    errors = FieldErrors()
     check_branch(org, errors)
     clean_person(values, errors, day)
     if applied_on is None:
@@ -336,7 +315,7 @@ def case_update(*, actor, case: DevelopmentCase, **changes) -> DevelopmentCase:
             _("已接收为预备党员或已终止的，个人信息以党员档案为准，请在党员档案中更正")
         )
     values = dict(changes)
-    errors = Errors()
+    errors = FieldErrors()
     clean_person(values, errors, today())
     if values.get("id_number") == case.id_number:
         for name in ("id_number", "birth_date", "gender"):
@@ -395,7 +374,7 @@ def case_withdraw(*, actor, case: DevelopmentCase, date: dt.date, reason: str) -
             _("该发展党员记录已%(stage)s，不能再终止") % {"stage": case.get_stage_display()}
         )
     reason = (reason or "").strip()
-    errors = Errors()
+    errors = FieldErrors()
     if not reason:
         errors.add("reason", _("请填写终止原因"))
     elif len(reason) > 200:

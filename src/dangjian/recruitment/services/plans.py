@@ -4,17 +4,17 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from dangjian.core import audit, tree
-from dangjian.core.errors import TransitionNotAllowed
+from dangjian.core.errors import FieldErrors, TransitionNotAllowed
 from dangjian.orgs.models import Organization, OrgKind
 
 from ..models import DevelopmentPlan, PlanLine
-from .cases import Errors, require_approver
+from .cases import require_approver
 
 QUOTA_MAX = 999
 PLANNING_KINDS = (OrgKind.COMMITTEE, OrgKind.WORKING_COMMITTEE)
 
 
-def _clean(plan_org: Organization, year: int | None, lines, note: str | None, errors: Errors):
+def _clean(plan_org: Organization, year: int | None, lines, note: str | None, errors: FieldErrors):
     if year is not None and (isinstance(year, bool) or not isinstance(year, int) or not 2000 <= year <= 2100):
         errors.add("year", _("年度应为 2000 至 2100 之间的年份"))
     if note is not None and len(note.strip()) > 300:
@@ -58,7 +58,7 @@ def plan_create(
 ) -> DevelopmentPlan:
     """A committee's plan for `year`: (branch, number) pairs; one plan per committee and year (409 otherwise)."""
     require_approver(actor, org)
-    errors = Errors()
+    errors = FieldErrors()
     if org.kind not in PLANNING_KINDS:
         errors.add("org_id", _("发展党员计划由党委（党工委）制定，“%(org)s”不是党委") % {"org": org.name})
     cleaned = _clean(org, year, lines, note, errors)
@@ -94,7 +94,7 @@ def plan_update(
     """Replace the plan's lines (and its note when given)."""
     plan = DevelopmentPlan.objects.select_for_update(of=("self",)).select_related("org").get(pk=plan.pk)
     require_approver(actor, plan.org)
-    errors = Errors()
+    errors = FieldErrors()
     cleaned = _clean(plan.org, None, lines, note, errors)
     errors.raise_if_any()
     before = _snapshot(plan)

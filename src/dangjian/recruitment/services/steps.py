@@ -21,7 +21,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from dangjian.core import audit, scoping, tree
-from dangjian.core.errors import TransitionNotAllowed, ValidationFailed
+from dangjian.core.errors import FieldErrors, TransitionNotAllowed, ValidationFailed
 from dangjian.members.models import GONE_STATUSES, Category, ExitKind, Member, StatusChangeKind
 from dangjian.members.services import records as member_records
 from dangjian.members.services import status as member_status
@@ -30,7 +30,7 @@ from dangjian.orgs.models import Organization, OrgKind
 from .. import rules, selectors
 from ..conf import rule_config
 from ..models import CaseStep, CaseStepPerson, DevelopmentCase, PersonRole
-from .cases import Errors, follow_member, lock, require_approver, require_manager, snapshot, today
+from .cases import follow_member, lock, require_approver, require_manager, snapshot, today
 
 NOTES_LIMIT = 2000
 REF_LIMIT = 100
@@ -92,7 +92,7 @@ def _day(value: dt.date | None) -> str | None:
     return f"{value:%Y-%m-%d}" if value else None
 
 
-def _text(details: dict, name: str, limit: int, errors: Errors, *, required: str = "") -> str:
+def _text(details: dict, name: str, limit: int, errors: FieldErrors, *, required: str = "") -> str:
     value = details.get(name) or ""
     if not isinstance(value, str):
         errors.add(name, _("请输入文字"))
@@ -105,7 +105,7 @@ def _text(details: dict, name: str, limit: int, errors: Errors, *, required: str
     return value
 
 
-def _count(details: dict, name: str, errors: Errors) -> int:
+def _count(details: dict, name: str, errors: FieldErrors) -> int:
     value = details.get(name) or 0
     if not isinstance(value, int) or isinstance(value, bool) or value < 0:
         errors.add(name, _("应为不小于 0 的整数"))
@@ -113,7 +113,7 @@ def _count(details: dict, name: str, errors: Errors) -> int:
     return value
 
 
-def _member_in_scope(actor, member, field_name: str, errors: Errors) -> Member | None:
+def _member_in_scope(actor, member, field_name: str, errors: FieldErrors) -> Member | None:
     if member is None:
         return None
     if not isinstance(member, Member) or not scoping.in_scope(actor, member.org_path):
@@ -122,7 +122,7 @@ def _member_in_scope(actor, member, field_name: str, errors: Errors) -> Member |
     return member
 
 
-def _people(actor, members, field_name: str, errors: Errors) -> list[Member]:
+def _people(actor, members, field_name: str, errors: FieldErrors) -> list[Member]:
     if members is not None and not isinstance(members, list | tuple):
         errors.add(field_name, _("应为党员列表"))
         return []
@@ -139,7 +139,7 @@ def _facts(members: list[Member]) -> list[rules.PersonFacts]:
 
 
 def _above(
-    case: DevelopmentCase, org: Organization | None, field_name: str, errors: Errors
+    case: DevelopmentCase, org: Organization | None, field_name: str, errors: FieldErrors
 ) -> Organization | None:
     """A deciding organization named for a step must be above the branch (and exist)."""
     if org is None:
@@ -154,7 +154,7 @@ def _above(
     return org
 
 
-def _branch_meeting(case: DevelopmentCase, meeting, kinds: tuple[str, ...], on: dt.date, errors: Errors):
+def _branch_meeting(case: DevelopmentCase, meeting, kinds: tuple[str, ...], on: dt.date, errors: FieldErrors):
     """A held meeting of the branch, of one of `kinds`, on the step's date."""
     from dangjian.orglife.models import Meeting, MeetingState
 
@@ -180,7 +180,7 @@ def _kind_label(kind: str) -> str:
     return str(MeetingKind(kind).label)
 
 
-def _check_body(case: DevelopmentCase, details: dict, errors: Errors, draft: Draft, on: dt.date) -> None:
+def _check_body(case: DevelopmentCase, details: dict, errors: FieldErrors, draft: Draft, on: dt.date) -> None:
     # 细则 第8条, 第13条, 第19条: the 支委会 decides; a branch without one decides in the 支部大会.
     expected = rules.deciding_body(selectors.has_committee(case.org))
     body = details.get("body") or expected
@@ -199,13 +199,13 @@ def _check_body(case: DevelopmentCase, details: dict, errors: Errors, draft: Dra
     draft.meeting = _branch_meeting(case, details.get("meeting"), (body,), on, errors)
 
 
-def _approver(case: DevelopmentCase, details: dict, errors: Errors) -> Organization | None:
+def _approver(case: DevelopmentCase, details: dict, errors: FieldErrors) -> Organization | None:
     given = _above(case, details.get("decided_by"), "decided_by", errors)
     return given or selectors.approving_org(case.org)
 
 
 def _vote(
-    actor, case: DevelopmentCase, details: dict, on: dt.date, motion: str, errors: Errors, draft: Draft
+    actor, case: DevelopmentCase, details: dict, on: dt.date, motion: str, errors: FieldErrors, draft: Draft
 ):
     """The 支部大会 vote on one person (细则 第21条), through organizational life's vote service."""
     from dangjian.orglife import rules as orglife_rules
@@ -252,7 +252,9 @@ def _require_authority(approver: Organization | None, case: DevelopmentCase, sou
     return approver
 
 
-def _prepare(actor, case: DevelopmentCase, number: int, on: dt.date, details: dict, errors: Errors) -> Draft:
+def _prepare(
+    actor, case: DevelopmentCase, number: int, on: dt.date, details: dict, errors: FieldErrors
+) -> Draft:
     """The step's own details, checked; raises 422 (bad input) or 409 (a rule) before anything is written."""
     draft = Draft(decided_by=case.org)
     spec = rules.STEPS[number]
@@ -412,7 +414,7 @@ def step_record(
     cfg = rule_config()
     state = selectors.case_state(case)
     placement = _check(state, step, date, details, cfg)
-    errors = Errors()
+    errors = FieldErrors()
     draft = _prepare(actor, case, step, date, details, errors)
     errors.raise_if_any()
 

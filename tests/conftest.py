@@ -29,6 +29,16 @@ def _chinese_after_each_test():
     translation.activate(settings.LANGUAGE_CODE)
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Rate-limit counters (core.throttle) live in the per-process cache: every test starts with none."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
 @pytest.fixture
 def county(db):
     root = make_org(name="旌德县委", kind="committee", domain="organ", is_grassroots=False, code="C0")

@@ -53,7 +53,11 @@ def test_the_services_refusals_become_422_on_the_field_and_409_with_the_reason()
     def not_now(_data):
         raise TransitionNotAllowed("该组织已撤销，不能再办理此项业务")
 
-    assert submit(request, NameForm(bound(request)), not_now) == (None, 409, "该组织已撤销，不能再办理此项业务")
+    assert submit(request, NameForm(bound(request)), not_now) == (
+        None,
+        409,
+        "该组织已撤销，不能再办理此项业务",
+    )
 
 
 def test_partial_is_an_htmx_request_for_the_target_not_a_history_restore():

@@ -5,7 +5,6 @@ whose public notice runs (made directly: only its notice dates matter to the boa
 import datetime as dt
 
 import pytest
-from django.core.cache import cache
 
 from dangjian.core import idnumber
 from dangjian.core.crypto import lookup_hash
@@ -15,14 +14,6 @@ from tests.sites.conftest import TODAY, campaign, catalogues, clock, moment, wal
 
 CANDIDATE_ID = idnumber.build("341825", dt.date(1998, 3, 9), 124)
 CANDIDATE_PHONE = "13955556666"
-
-
-@pytest.fixture(autouse=True)
-def _empty_cache():
-    """Rate-limit counters live in the cache: every test starts with none."""
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture

@@ -80,13 +80,6 @@ def test_the_period_must_start_today_or_later_and_end_after_it_starts(publish_on
     assert set(rules.period_problems(publish_on, expires_on, TODAY)) == fields
 
 
-@pytest.mark.parametrize(
-    ("tries", "limit", "over"), [(4, 5, False), (5, 5, True), (6, 5, True), (99, 0, False)]
-)
-def test_a_visitor_is_stopped_at_the_limit_and_a_zero_limit_is_off(tries, limit, over):
-    assert rules.over_limit(tries, limit) is over
-
-
 dates = st.dates(min_value=dt.date(2020, 1, 1), max_value=dt.date(2030, 12, 31))
 
 

@@ -277,3 +277,22 @@ def test_submission_closes_after_the_implementation_deadline(walk, personas, clo
     clock.move_to(dt.date(2026, 6, 11))
     with pytest.raises(TransitionNotAllowed, match="申报截止日期（2026-06-10"):
         services.application_submit(actor=personas.secretary, application=application)
+
+
+def test_objections_through_the_api_are_limited_per_visitor_and_notice(client, walk, settings):
+    settings.DANGJIAN_DISCLOSURE = {**settings.DANGJIAN_DISCLOSURE, "OBJECTIONS_PER_HOUR": 2}
+    application = walk("publicized")
+
+    def send(address="198.51.100.7"):
+        return client.post(
+            "/api/v1/sites/objections",
+            {"application_id": application.pk, "text": "活动场所面积不足，请核实"},
+            content_type="application/json",
+            REMOTE_ADDR=address,
+        )
+
+    assert [send().status_code for _ in range(2)] == [201, 201]
+    refused = send()
+    assert refused.status_code == 429 and "一小时后再试" in refused.json()["detail"]
+    assert Objection.objects.count() == 2  # the refused one was not saved
+    assert send("198.51.100.8").status_code == 201  # another visitor still may

@@ -152,3 +152,17 @@ def test_the_questionnaire_is_served_in_chinese(client, api_for, walk):
         "year": 2026,
         "campaign_title": "2026 年度党建示范点创建工作",
     }
+
+
+def test_guessing_codes_through_the_api_is_stopped_like_on_the_page(client, api_for, walk, settings):
+    settings.DANGJIAN_DISCLOSURE = {**settings.DANGJIAN_DISCLOSURE, "SURVEY_TRIES_PER_HOUR": 3}
+    application = walk("submitted")
+    code = codes_for(client, api_for, application, count=1).json()["codes"][0]
+    assert [client.get(f"/api/v1/sites/surveys/AAAA-AAA{n}").status_code for n in range(3)] == [404] * 3
+    # The fourth try is refused whatever the code, a good one too, and nothing is answered.
+    refused = answer(client, code)
+    assert refused.status_code == 429 and "一小时后再试" in refused.json()["detail"]
+    assert client.get(f"/api/v1/sites/surveys/{code}").status_code == 429
+    assert not SurveyResponse.objects.filter(application=application).exists()
+    # Another visitor is not held back by them.
+    assert client.get(f"/api/v1/sites/surveys/{code}", REMOTE_ADDR="10.0.0.9").status_code == 200

@@ -50,8 +50,3 @@ def period_problems(publish_on: dt.date, expires_on: dt.date, today: dt.date) ->
     elif (expires_on - publish_on).days > MAX_PERIOD_DAYS:
         problems["expires_on"] = _("公开期最长 5 年")
     return problems
-
-
-# Public objections and survey codes: at most `limit` tries per visitor and subject in the window.
-def over_limit(tries_so_far: int, limit: int) -> bool:
-    return limit > 0 and tries_so_far >= limit

@@ -15,13 +15,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
-from dangjian.core import tree
+from dangjian.core import throttle, tree
 from dangjian.core.errors import TransitionNotAllowed, ValidationFailed
 from dangjian.orgs.models import Organization
 from dangjian.sites import services as site_services
 from dangjian.sites import survey
 
-from . import selectors, throttle
+from . import selectors
 from .forms import ObjectionForm, SurveyCodeForm, SurveyForm
 
 CHILDREN_SHOWN = 200

@@ -2,11 +2,18 @@
 the public disclosure board shows."""
 
 import datetime as dt
+from contextlib import contextmanager
 
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from ninja import Field, Schema
+from ninja.errors import HttpError
 
+from dangjian.core import throttle
+from dangjian.core.errors import TransitionNotAllowed
 from dangjian.orgs.models import Domain
 
 from .. import selectors, services, survey
@@ -95,11 +102,28 @@ class PublicBoard(Schema):
     sites: list[PublicSite]
 
 
+# The same limits as the public pages (settings DANGJIAN_DISCLOSURE), so that the API is no way around them.
+TOO_MANY = gettext_lazy("您提交得太频繁，请一小时后再试。本次内容没有保存。")
+
+
+@contextmanager
+def _code_tries(request):
+    """Wrong or spent survey codes count against the visitor (guessing codes is stopped after the limit)."""
+    if throttle.blocked("survey", request, "", throttle.limit("SURVEY_TRIES_PER_HOUR")):
+        raise HttpError(429, str(TOO_MANY))
+    try:
+        yield
+    except (Http404, TransitionNotAllowed, PermissionDenied):
+        throttle.count("survey", request)
+        raise
+
+
 @router.get(
     "/surveys/{code}", auth=None, response=SurveyFormOut, summary="群众测评：凭测评码取得问卷（无需登录）"
 )
 def survey_form(request, code: str):
-    application = services.survey_lookup(code)
+    with _code_tries(request):
+        application = services.survey_lookup(code)
     return {
         "application": {
             "org_name": application.org.name,
@@ -119,7 +143,8 @@ def survey_form(request, code: str):
     summary="群众测评：提交答卷（匿名，每个测评码只能用一次）",
 )
 def survey_submit(request, code: str, payload: SurveyIn):
-    services.survey_answer(code=code, answers=payload.dict())
+    with _code_tries(request):
+        services.survey_answer(code=code, answers=payload.dict())
     return 201, {"detail": _("提交成功，感谢您的参与")}
 
 
@@ -128,7 +153,14 @@ def survey_submit(request, code: str, payload: SurveyIn):
 )
 def file_objection(request, payload: ObjectionIn):
     application = selectors.public_application_or_404(payload.application_id)
-    objection = services.objection_file(application=application, text=payload.text, contact=payload.contact)
+    subject = f"notice:{application.notice_id}"
+    if throttle.blocked("objection", request, subject, throttle.limit("OBJECTIONS_PER_HOUR")):
+        raise HttpError(429, str(TOO_MANY))
+    with throttle.without_address():
+        objection = services.objection_file(
+            application=application, text=payload.text, contact=payload.contact
+        )
+    throttle.count("objection", request, subject)
     return 201, {
         "id": objection.pk,
         "received_on": objection.received_on,

@@ -1,4 +1,7 @@
-"""Rate limits of the public pages (objections, survey codes) in Django's cache.
+"""Rate limits of what the public may send without an account (objections, survey codes), in Django's cache.
+
+Used by the public pages (`disclosure`) and the public API (`sites.api.public`); the limits are the settings
+`DANGJIAN_DISCLOSURE` (per visitor and hour).
 
 The visitor's address is never stored with what they send: the cache keeps, for one hour, a keyed hash of
 (address, subject) and a counter — nothing that names the address, and nothing in the database.
@@ -11,11 +14,14 @@ from contextlib import contextmanager
 from django.conf import settings
 from django.core.cache import cache
 
-from dangjian.core.middleware import current_ip
-
-from . import rules
+from .middleware import current_ip
 
 WINDOW_SECONDS = 3600
+
+
+def over_limit(tries_so_far: int, limit: int) -> bool:
+    """At most `limit` tries per visitor and subject in the window; 0 means no limit."""
+    return limit > 0 and tries_so_far >= limit
 
 
 def limit(name: str) -> int:
@@ -35,7 +41,7 @@ def tries(kind: str, request, subject: str = "") -> int:
 
 
 def blocked(kind: str, request, subject: str, allowed: int) -> bool:
-    return rules.over_limit(tries(kind, request, subject), allowed)
+    return over_limit(tries(kind, request, subject), allowed)
 
 
 def count(kind: str, request, subject: str = "") -> int:

@@ -101,7 +101,8 @@ def main() -> None:
         "orgs": f"SELECT id, name, kind, domain, path, parent_id, depth, sort_order, is_grassroots, established_on,"
         f" dissolved_on FROM {org_t} WHERE {within('path')} AND (established_on IS NULL OR established_on <= %s)"
         f" AND (dissolved_on IS NULL OR dissolved_on >= %s)",
-        "members": f"SELECT org_id, party_group_id, COUNT(*), SUM(CASE WHEN status IN ({talkable}) THEN 1 ELSE 0 END)"
+        "members": f"SELECT org_id, party_group_id, COUNT(*),"
+        f" SUM(CASE WHEN status IN ({talkable}) AND joined_on <= %s THEN 1 ELSE 0 END)"
         f" FROM {member_t} WHERE {within('org_path')} AND status NOT IN ({gone}) GROUP BY org_id, party_group_id",
         "team": f"SELECT p.org_id, COUNT(*) FROM {position_t} p JOIN {org_t} o ON o.id = p.org_id"
         f" WHERE {within('o.path')} AND p.ended_on IS NULL AND p.post IN ({posts}) GROUP BY p.org_id",
@@ -110,11 +111,12 @@ def main() -> None:
         # 谈心谈话 of a whole tree: from the year's talks; of anything below it: from its members' attendance.
         "talk_tree": f"SELECT m.org_id, COUNT(DISTINCT a.member_id) FROM {attendee_t} a"
         f" JOIN {member_t} m ON m.id = a.member_id WHERE {within('m.org_path')} AND a.attendance = 'present'"
-        f" AND m.status IN ({talkable}) AND a.meeting_id IN (SELECT id FROM {meeting_t} WHERE kind = 'talk'"
-        " AND state = 'held' AND held_on >= %s AND held_on <= %s) GROUP BY m.org_id",
+        f" AND m.status IN ({talkable}) AND m.joined_on <= %s AND a.meeting_id IN (SELECT id FROM {meeting_t}"
+        " WHERE kind = 'talk' AND state = 'held' AND held_on >= %s AND held_on <= %s) GROUP BY m.org_id",
         "talk_below": f"SELECT m.org_id, COUNT(DISTINCT a.member_id) FROM {attendee_t} a"
         f" JOIN {member_t} m ON m.id = a.member_id JOIN {meeting_t} t ON t.id = a.meeting_id"
-        f" WHERE a.member_id IN (SELECT id FROM {member_t} WHERE {within('org_path')} AND status IN ({talkable}))"
+        f" WHERE a.member_id IN (SELECT id FROM {member_t} WHERE {within('org_path')} AND status IN ({talkable})"
+        " AND joined_on <= %s)"
         " AND a.attendance = 'present' AND t.kind = 'talk' AND t.state = 'held' AND t.held_on >= %s"
         " AND t.held_on <= %s GROUP BY m.org_id",
     }
@@ -124,14 +126,15 @@ def main() -> None:
         with connection.cursor() as cursor:
             cursor.execute(sql["orgs"], [*path_params(path), end, start])
             orgs = cursor.fetchall()
-            cursor.execute(sql["members"], path_params(path))
+            cursor.execute(sql["members"], [end, *path_params(path)])
             members = cursor.fetchall()
             cursor.execute(sql["team"], path_params(path))
             team = dict(cursor.fetchall())
             cursor.execute(sql["held"], [*path_params(path), start, end])
             held_rows = cursor.fetchall()
             cursor.execute(
-                sql["talk_tree" if path.count("/") == 1 else "talk_below"], [*path_params(path), start, end]
+                sql["talk_tree" if path.count("/") == 1 else "talk_below"],
+                [*path_params(path), end, start, end],
             )
             talked = dict(cursor.fetchall())
         direct, can_talk, in_group, held = {}, {}, {}, {}

@@ -30,6 +30,12 @@ def _chinese_after_each_test():
 
 
 @pytest.fixture(autouse=True)
+def _media_in_a_temporary_folder(settings, tmp_path):
+    """Uploaded and generated files go to the test's own folder, never to the checkout's var/media."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
 def _empty_cache():
     """Rate-limit counters (core.throttle) live in the per-process cache: every test starts with none."""
     from django.core.cache import cache

@@ -20,10 +20,11 @@ from fractions import Fraction
 from io import StringIO
 from types import SimpleNamespace
 
+import docx
 import pytest
 from django.core.management import call_command
 from django.db import transaction
-from django.test import Client
+from django.test import Client, override_settings
 
 from dangjian.accounts.models import User
 from dangjian.core.models import AuditEntry
@@ -39,6 +40,7 @@ from dangjian.sites.models import (
     BarRole,
     Campaign,
     EventKind,
+    Evidence,
     Method,
     Objection,
     ObjectionState,
@@ -118,7 +120,7 @@ def digest() -> str:
 
 
 @pytest.fixture(scope="module")
-def seeded(django_db_setup, django_db_blocker):
+def seeded(django_db_setup, django_db_blocker, tmp_path_factory):
     """Seed once (the programme twice over a savepoint), keep it for the module's tests, then roll back."""
     real = seed_sites.seed_sites
     runs: list[str] = []
@@ -132,7 +134,9 @@ def seeded(django_db_setup, django_db_blocker):
         runs.append(digest())
         return accounts
 
-    with pytest.MonkeyPatch.context() as patch, django_db_blocker.unblock(), transaction.atomic():
+    media_root = tmp_path_factory.mktemp("media")
+    media = override_settings(MEDIA_ROOT=media_root)  # the evidence files it uploads
+    with media, pytest.MonkeyPatch.context() as patch, django_db_blocker.unblock(), transaction.atomic():
         skip_parts(patch, "recruitment")  # member development is tested by test_seed_recruitment
         out = StringIO()
         seed_sites.seed_sites = twice
@@ -143,6 +147,7 @@ def seeded(django_db_setup, django_db_blocker):
         campaigns = {c.year: c for c in Campaign.objects.all()}
         yield SimpleNamespace(
             output=out.getvalue(),
+            media_root=media_root,
             runs=runs,
             last=campaigns[LAST],
             this=campaigns[THIS],
@@ -504,3 +509,29 @@ def test_scores_stay_within_each_criterions_maximum(seeded):
     for model, path in ((SelfScore, "criterion"), (ReviewScore, "criterion")):
         for score, top in model.objects.values_list("score", f"{path}__max_score"):
             assert Decimal(0) <= score <= top
+
+
+def test_applications_carry_their_evidence_and_a_flush_deletes_the_files(seeded, settings):
+    """Each application a branch submitted has its creation plan and a criterion's note as Word files, written from
+    its own text; `seed --flush` deletes the files with their rows."""
+    settings.MEDIA_ROOT = seeded.media_root
+    # City-tier applications are the county's recommendations upward, not a branch's own submission.
+    submitted = Application.objects.exclude(submitted_on=None).exclude(tier=Tier.CITY)
+    assert submitted.exists()
+    for application in submitted.prefetch_related("evidence"):
+        files = list(application.evidence.all())
+        assert [e.name for e in files if e.criterion_id is None] == ["创建方案.docx"]
+        assert any(e.criterion_id for e in files)
+    sample = Evidence.objects.select_related("application").filter(criterion=None).first()
+    with sample.file.open("rb") as handle:
+        text = "\n".join(p.text for p in docx.Document(handle).paragraphs)
+    assert sample.application.goals in text and sample.application.org.name in text
+    names = list(Evidence.objects.values_list("file", flat=True))
+    storage = Evidence._meta.get_field("file").storage
+    assert all(storage.exists(name) for name in names)
+
+    point = transaction.savepoint()
+    generator.wipe(lambda message: None)
+    assert not Evidence.objects.exists()
+    assert not any(storage.exists(name) for name in names)
+    transaction.savepoint_rollback(point)

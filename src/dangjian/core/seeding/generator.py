@@ -156,12 +156,28 @@ def wipe(say: Progress) -> None:
             "因此不能清空本数据库。请改用新的数据库（DANGJIAN_VAR_DIR 或 DATABASE_URL）。"
         )
     targets = _seeded_models()
+    files = _delete_files(targets)
     quote = connection.ops.quote_name
     with connection.cursor() as cursor:
         # Foreign keys are deferred to the commit on both backends, so the order of deletion is free.
         for model in [*targets, Session]:
             cursor.execute(f"DELETE FROM {quote(model._meta.db_table)}")
-    say(f"已清空 {len(targets) + 1} 张数据表（操作日志保留）")
+    say(f"已清空 {len(targets) + 1} 张数据表（操作日志保留）" + (f"，删除文件 {files} 个" if files else ""))
+
+
+def _delete_files(targets: list[type[models.Model]]) -> int:
+    """The stored files of the rows about to be deleted (evidence, attachments), so none is left orphaned."""
+    deleted = 0
+    for model in targets:
+        for file_field in model._meta.concrete_fields:
+            if not isinstance(file_field, models.FileField):
+                continue
+            names = model.objects.exclude(**{file_field.name: ""}).values_list(file_field.name, flat=True)
+            for name in names.iterator():
+                if file_field.storage.exists(name):
+                    file_field.storage.delete(name)
+                    deleted += 1
+    return deleted
 
 
 def _seeded_models() -> list[type[models.Model]]:

@@ -38,6 +38,7 @@ decided by `--seed` and `--today`.
 """
 
 import datetime as dt
+import io
 import math
 import random
 import time
@@ -45,7 +46,9 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
+import docx
 from django.conf import settings
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import translation
 from django.utils.translation import gettext as _
 
@@ -79,6 +82,7 @@ from .membership import _as_seed_entries, _on_day
 from .names import NameMaker
 
 REVIEWER_ACCOUNTS = ("pingshen", "pingshen2", "pingshen3")
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 LAST_YEAR_WEIGHTS = {"weight_self": 30, "weight_mass": 30, "weight_org": 40}
 # Applicants per domain besides those designated: evaluated but ranked below the places (未入选), declined at
 # the committee's pre-review, and (this year) drafts left past the deadline.
@@ -348,10 +352,37 @@ class _Programme:
         value = float(top) * min(1.0, max(0.0, quality + self.rng.uniform(-0.08, 0.06)))
         return min(top, _half(value))
 
+    def evidence(self, actor: User, application: Application, criteria: list[Criterion]) -> None:
+        """Two files of evidence as a branch uploads them: its creation plan and, for the first criterion, a note
+        on how it is met — Word documents written from the application's own text (data, in Chinese)."""
+        org, year = application.org.name, application.campaign.year
+        plan = _docx(
+            f"{org}{year}年党建示范点创建方案",
+            [
+                ("创建目标", application.goals),
+                ("创建内容", application.content),
+                ("进度安排", application.schedule),
+                ("工作措施", application.measures),
+                ("责任人", application.responsible),
+            ],
+        )
+        files = [("创建方案.docx", plan, "")]
+        if criteria:
+            first = criteria[0]
+            note = _docx(
+                f"{first.code} {first.title} 落实情况",
+                [("标准要求", first.description or first.title), ("落实情况", application.content)],
+            )
+            files.append((f"{first.code}落实情况.docx", note, first.code))
+        for name, content, code in files:
+            upload = SimpleUploadedFile(name, content, content_type=DOCX)
+            services.evidence_add(actor=actor, application=application, upload=upload, criterion_code=code)
+
     def submit(self, entry: Entry, day: dt.date) -> None:
         if entry.application is None or not self.at(day):
             return
         actor, application = self.applicant(entry.org), entry.application
+        self.evidence(actor, application, self.manual(application))
         criteria = self.manual(application)
         if entry.fate == "overdue":
             criteria = criteria[: len(criteria) // 2]  # self-evaluation begun, never finished
@@ -762,6 +793,18 @@ class _Programme:
             self.sites_last_year = set(Site.objects.filter(campaign=last).values_list("org_id", flat=True))
         self.campaign(self.year, current=True)
         return accounts
+
+
+def _docx(title: str, sections: list[tuple[str, str]]) -> bytes:
+    """A small Word document: a title and a heading with its paragraph per section."""
+    document = docx.Document()
+    document.add_heading(title, level=1)
+    for heading, text in sections:
+        document.add_heading(heading, level=2)
+        document.add_paragraph(text or "—")
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
 
 
 def _may_apply(unit: Unit, root: Unit) -> bool:

@@ -6,7 +6,6 @@ than being abandoned by a navigation (`net::ERR_ABORTED`: e.g. the favicon of a 
 that is really missing answers 404 and is caught as a response).
 """
 
-import importlib
 from pathlib import Path
 
 import pytest
@@ -32,28 +31,6 @@ def pytest_collection_modifyitems(config, items):
         if item.nodeid.startswith("tests/browser/"):
             item.add_marker(pytest.mark.browser)
             item.add_marker(missing)
-
-
-@pytest.fixture
-def audit_cleanup(transactional_db):
-    """Let the transactional test's flush empty the append-only audit table on SQLite.
-
-    SQLite flushes with DELETE, which the append-only trigger (core migration 0003) refuses; PostgreSQL
-    flushes with TRUNCATE, which row triggers do not see. So on SQLite: drop the trigger, empty the table,
-    put the trigger back, and leave the flush an empty table.
-    """
-    yield
-    from django.db import connection
-
-    if connection.vendor != "sqlite":
-        return
-    append_only = importlib.import_module("dangjian.core.migrations.0003_audit_append_only")
-    with connection.cursor() as cursor:
-        cursor.execute("DROP TRIGGER IF EXISTS core_auditentry_no_delete")
-        cursor.execute("DELETE FROM core_auditentry")
-        for statement in append_only.SQLITE:
-            if "no_delete" in statement:
-                cursor.execute(statement)
 
 
 def _request_failed(problems: list[str], request) -> None:

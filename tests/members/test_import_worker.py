@@ -1,7 +1,5 @@
 """The background worker (`dangjian worker`, django-tasks-db) runs queued roster imports to the end."""
 
-import importlib
-
 import pytest
 from django.core.management import call_command
 
@@ -11,26 +9,7 @@ from dangjian.members.services.importing import import_job_submit
 from .test_import_workbooks import person, workbook
 
 
-@pytest.fixture
-def committed(transactional_db):
-    """Committed data, as a real worker sees it: the worker checks its connection between tasks, which
-    inside a test's transaction would close it. Afterwards the append-only audit table is emptied the way
-    tests/browser/test_org_tree.py does it (SQLite's flush runs DELETE, which the trigger refuses)."""
-    yield
-    from django.db import connection
-
-    if connection.vendor != "sqlite":
-        return
-    append_only = importlib.import_module("dangjian.core.migrations.0003_audit_append_only")
-    with connection.cursor() as cursor:
-        cursor.execute("DROP TRIGGER IF EXISTS core_auditentry_no_delete")
-        cursor.execute("DELETE FROM core_auditentry")
-        for statement in append_only.SQLITE:
-            if "no_delete" in statement:
-                cursor.execute(statement)
-
-
-def test_the_worker_command_runs_a_queued_import(committed, personas, county, settings, tmp_path):
+def test_the_worker_command_runs_a_queued_import(audit_cleanup, personas, county, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     settings.DANGJIAN_IMPORT = {"SYNC_ROWS": 1, "MAX_ROWS": 100, "MAX_BYTES": 10**7}
     job = import_job_submit(

@@ -284,25 +284,6 @@ def test_each_run_that_adds_entries_is_audited_once(personas):
     assert AuditEntry.objects.count() == before + 1
 
 
-@pytest.fixture
-def audit_cleanup(transactional_db):
-    """As in tests/browser: let the transactional flush empty the append-only audit table on SQLite."""
-    import importlib
-
-    yield
-    from django.db import connection
-
-    if connection.vendor != "sqlite":
-        return
-    append_only = importlib.import_module("dangjian.core.migrations.0003_audit_append_only")
-    with connection.cursor() as cursor:
-        cursor.execute("DROP TRIGGER IF EXISTS core_auditentry_no_delete")
-        cursor.execute("DELETE FROM core_auditentry")
-        for statement in append_only.SQLITE:
-            if "no_delete" in statement:
-                cursor.execute(statement)
-
-
 def test_two_workers_at_once_deliver_each_reminder_once(audit_cleanup, county, personas):
     """GIVEN the same reminders WHEN two threads (two database connections) deliver them at the same moment
     THEN each (recipient, key) is in the inbox once and e-mailed once.

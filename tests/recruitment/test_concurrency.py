@@ -1,6 +1,5 @@
 """Two approvals of the same case at the same moment: one passes, the other is refused (409), one member."""
 
-import importlib
 import threading
 import time
 
@@ -13,22 +12,6 @@ from dangjian.recruitment import services
 from dangjian.recruitment.models import CaseStep
 
 from ._flow import TIMETABLE
-
-
-@pytest.fixture
-def audit_cleanup(transactional_db):
-    """The audit table is append-only (core migration 0003); on SQLite the flush after a transactional
-    test deletes rows, so drop the delete trigger, empty the table and put the trigger back."""
-    yield
-    if connection.vendor != "sqlite":
-        return
-    append_only = importlib.import_module("dangjian.core.migrations.0003_audit_append_only")
-    with connection.cursor() as cursor:
-        cursor.execute("DROP TRIGGER IF EXISTS core_auditentry_no_delete")
-        cursor.execute("DELETE FROM core_auditentry")
-        for statement in append_only.SQLITE:
-            if "no_delete" in statement:
-                cursor.execute(statement)
 
 
 @pytest.mark.django_db(transaction=True)

@@ -3,7 +3,6 @@ step forms — the vote figures follow the meeting chosen, the notice's last wor
 then the step recorded and the case page showing it. Fixtures as in tests/browser/test_org_tree.py."""
 
 import datetime as dt
-import importlib
 from pathlib import Path
 
 import pytest
@@ -24,23 +23,6 @@ pytestmark = [
     ),
     pytest.mark.django_db(transaction=True),
 ]
-
-
-@pytest.fixture
-def audit_cleanup(transactional_db):
-    """SQLite's flush cannot DELETE the append-only audit table: drop the trigger, empty it, put it back."""
-    yield
-    from django.db import connection
-
-    if connection.vendor != "sqlite":
-        return
-    append_only = importlib.import_module("dangjian.core.migrations.0003_audit_append_only")
-    with connection.cursor() as cursor:
-        cursor.execute("DROP TRIGGER IF EXISTS core_auditentry_no_delete")
-        cursor.execute("DELETE FROM core_auditentry")
-        for statement in append_only.SQLITE:
-            if "no_delete" in statement:
-                cursor.execute(statement)
 
 
 @pytest.fixture

@@ -6,7 +6,6 @@ the file database (WAL, immediate transactions, 20 s timeout) would queue the wr
 try again, as the real database would. On PostgreSQL (CI) the row locks do the queueing.
 """
 
-import importlib
 import threading
 import time
 
@@ -20,22 +19,6 @@ from dangjian.sites.models import Application, PublicNotice, Quota, Site, Survey
 from .conftest import TODAY
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture
-def audit_cleanup(transactional_db):
-    """The audit table is append-only (core migration 0003); SQLite's flush after a transactional test
-    deletes rows: drop the delete trigger, empty the table, put the trigger back."""
-    yield
-    if connection.vendor != "sqlite":
-        return
-    append_only = importlib.import_module("dangjian.core.migrations.0003_audit_append_only")
-    with connection.cursor() as cursor:
-        cursor.execute("DROP TRIGGER IF EXISTS core_auditentry_no_delete")
-        cursor.execute("DELETE FROM core_auditentry")
-        for statement in append_only.SQLITE:
-            if "no_delete" in statement:
-                cursor.execute(statement)
 
 
 def notices_ended():
